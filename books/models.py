@@ -1,0 +1,57 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from core.markdown import render_markdown
+from core.publishing import Publishable, PublishableQuerySet
+
+
+class BookQuerySet(PublishableQuerySet):
+    def in_display_order(self):
+        return self.order_by("display_order", "title")
+
+
+class Book(Publishable):
+    class Stage(models.TextChoices):
+        IN_PROGRESS = "in-progress", _("in progress")
+        COMING_SOON = "coming-soon", _("coming soon")
+        AVAILABLE = "available", _("available now")
+        OUT_OF_PRINT = "out-of-print", _("out of print")
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("The book lives at /books/<slug>/."))
+    subtitle = models.CharField(max_length=300, blank=True)
+    description = models.CharField(
+        max_length=300, blank=True, help_text=_("One line, shown in the Books sidebar.")
+    )
+    pitch = MarkdownxField(blank=True, help_text=_("A longer pitch for the book's page."))
+    pitch_html = models.TextField(blank=True, editable=False)
+    stage = models.CharField(
+        _("book status"), max_length=20, choices=Stage.choices, default=Stage.IN_PROGRESS
+    )
+    cover = models.ImageField(upload_to="books/covers/", blank=True)
+    cover_alt = models.CharField(_("cover alt text"), max_length=300, blank=True)
+    buy_url = models.URLField(_("buy link"), max_length=500, blank=True)
+    buy_label = models.CharField(_("buy link label"), max_length=100, default="Read on Amazon")
+    display_order = models.PositiveSmallIntegerField(default=0)
+    home_hero = models.BooleanField(
+        _("hero on the landing page"),
+        default=False,
+        help_text=_("Feature this book at the top of the landing page."),
+    )
+
+    objects = BookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("books:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.pitch_html = render_markdown(self.pitch)
+        super().save(*args, **kwargs)

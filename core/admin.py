@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import SiteSettings
+from .publishing import State
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Filter by what a reader sees: draft, scheduled or published."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case State.DRAFT:
+                return queryset.drafts()
+            case State.SCHEDULED:
+                return queryset.scheduled()
+            case State.PUBLISHED:
+                return queryset.published()
+        return queryset
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """What every publishable type's admin shares: its state, filters and dates."""
+
+    date_hierarchy = "publish_at"
+    list_filter = [StateFilter]
+
+    @admin.display(description=_("state"), ordering="publish_at")
+    def state_display(self, obj):
+        return obj.state_label
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
+        (_("Newsletter"), {"fields": ["newsletter_name", "newsletter_url"]}),
+        (
+            _("Sidebars: how many items each shows"),
+            {"fields": ["featured_count", "books_count", "recent_count", "related_count"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: go straight to it (creating it with the defaults if need be).
+        settings, _created = SiteSettings.objects.get_or_create(pk=1)
+        return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))

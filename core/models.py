@@ -1,0 +1,57 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _count_field(verbose_name, default):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text=_("0 hides the section."),
+    )
+
+
+class SiteSettings(models.Model):
+    """The author's details and the page furniture, edited in the admin. One row."""
+
+    author_name = models.CharField(max_length=100, default="Paul Welty")
+    credential = models.CharField(max_length=50, blank=True, default="PhD")
+    tagline = models.CharField(max_length=200, blank=True, default="AI, work, and staying human")
+    short_bio = models.TextField(
+        blank=True,
+        help_text=_("A few first-person sentences for the landing page. Plain text."),
+    )
+    newsletter_name = models.CharField(max_length=100, blank=True, default="Philosopher at Large")
+    newsletter_url = models.URLField(blank=True)
+    featured_count = _count_field(_("featured writing items"), 3)
+    books_count = _count_field(_("books items"), 5)
+    recent_count = _count_field(_("recent writing items"), 3)
+    related_count = _count_field(_("related thinking items"), 3)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or the defaults when none has been saved yet (one query)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings, loaded at most once per request."""
+        if not hasattr(request, "_site_settings"):
+            request._site_settings = cls.load()
+        return request._site_settings
+
+    @property
+    def display_name(self):
+        return f"{self.author_name}, {self.credential}" if self.credential else self.author_name

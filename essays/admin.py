@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import AdminMarkdownxWidget
+
+from core.admin import PublishableAdmin
+
+from .forms import WritingForm
+from .models import ArticleAnalysis, DevReflection, Essay, Tag
+
+PUBLISHING = (_("Publishing"), {"fields": ["status", "publish_at", "featured", "tags"]})
+
+
+class WritingAdmin(PublishableAdmin):
+    form = WritingForm
+    list_display = ["title", "state_display", "publish_at", "featured", "tag_list"]
+    list_filter = [*PublishableAdmin.list_filter, "featured", "tags"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    save_on_top = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The dek and the quote are plain text: no Markdown editor for them.
+        if db_field.name in {"description", "quote"}:
+            kwargs["widget"] = admin.widgets.AdminTextareaWidget(attrs={"rows": 3})
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(Essay)
+class EssayAdmin(WritingAdmin):
+    search_fields = [*WritingAdmin.search_fields, "body"]
+    fieldsets = [(None, {"fields": ["title", "slug", "description", "body"]}), PUBLISHING]
+
+
+@admin.register(ArticleAnalysis)
+class ArticleAnalysisAdmin(WritingAdmin):
+    search_fields = [*WritingAdmin.search_fields, "source_title", "source_author", "summary"]
+    fieldsets = [
+        (
+            _("The article analysed"),
+            {"fields": ["source_title", "source_url", "source_author", "source_publication"]},
+        ),
+        (
+            None,
+            {
+                "fields": ["title", "slug", "description", "quote", "summary", "analysis"],
+                "description": _("Leave the title empty for “Article analysis: <source title>”."),
+            },
+        ),
+        PUBLISHING,
+    ]
+
+
+@admin.register(DevReflection)
+class DevReflectionAdmin(WritingAdmin):
+    search_fields = [*WritingAdmin.search_fields, "body"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["title", "slug", "description", "body"],
+                "description": _(
+                    "Leave the title empty for “Dev reflection - <Month DD, YYYY>” "
+                    "from the publish date."
+                ),
+            },
+        ),
+        PUBLISHING,
+    ]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "post_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=models.Count("writings"))
+
+    @admin.display(description=_("posts"), ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
