@@ -1,0 +1,31 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PORT ?= 8000
+# Use uv from PATH when it works; otherwise install it into .tools/ with python3's pip.
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+PYTHON := .venv/bin/python
+MANAGE := $(PYTHON) manage.py
+
+.PHONY: install run test test-postgres check-deploy clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+install: $(filter .tools/bin/uv,$(UV))
+	$(UV) sync --frozen --quiet
+
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) local_admin --port $(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The same suite against the local PostgreSQL server.
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(MAKE) test
+
+clean:
+	rm -rf .venv .tools staticfiles .pytest_cache

@@ -1,0 +1,97 @@
+from datetime import timedelta
+from itertools import count
+
+import factory
+from django.utils import timezone
+
+from books.models import Book
+from core.publishing import Status
+from essays.models import ArticleAnalysis, DevReflection, Essay, Tag
+
+
+# One counter for every type, since slugs are unique across all writing.
+_numbers = count(1)
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"tag-{n}")
+    slug = factory.SelfAttribute("name")
+
+
+class WritingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    slug = factory.LazyAttribute(lambda o: f"post-{o.number}")
+    description = factory.LazyAttribute(lambda o: f"Description of post {o.number}.")
+    status = Status.PUBLISHED
+    publish_at = factory.LazyAttribute(lambda o: hours_ago(o.number))
+
+    class Params:
+        number = factory.LazyFunction(lambda: next(_numbers))
+        draft = factory.Trait(status=Status.DRAFT, publish_at=None)
+        scheduled = factory.Trait(
+            publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+        )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class EssayFactory(WritingFactory):
+    class Meta:
+        model = Essay
+
+    title = factory.Sequence(lambda n: f"Essay number {n}")
+    body = factory.Sequence(lambda n: f"The body of essay {n}, in *Markdown*.")
+
+
+class ArticleAnalysisFactory(WritingFactory):
+    class Meta:
+        model = ArticleAnalysis
+
+    title = ""
+    source_title = factory.Sequence(lambda n: f"Source article {n}")
+    source_url = factory.Sequence(lambda n: f"https://example.com/articles/{n}")
+    source_author = "A. Writer"
+    quote = "A sentence worth quoting."
+    summary = "The article argues a thing."
+    analysis = "I think otherwise."
+
+
+class DevReflectionFactory(WritingFactory):
+    class Meta:
+        model = DevReflection
+
+    title = ""
+    description = ""
+    body = factory.Sequence(lambda n: f"So here's reflection {n}. " + "Words go on. " * 30)
+
+
+class BookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Book
+
+    title = factory.Sequence(lambda n: f"Book {n}")
+    slug = factory.Sequence(lambda n: f"book-{n}")
+    description = "A one-line pitch."
+    pitch = "A longer *pitch*."
+    status = Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: hours_ago(1))
+
+    class Params:
+        draft = factory.Trait(status=Status.DRAFT, publish_at=None)
+        scheduled = factory.Trait(
+            publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+        )
