@@ -1,0 +1,82 @@
+"""``seed_demo`` loads the seed page, and the site renders it as the seed shows it."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from books.models import Book
+from essays.models import Writing
+
+SEED = Path(__file__).parent / "data" / "seed-page.txt"
+ANALYSIS_URL = "/article-analysis-the-rise-of-the-micro-credentials-movement/"
+
+pytestmark = pytest.mark.django_db
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in {"head", "script", "style"}
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in {"head", "script", "style"}
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def page_text(html):
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+
+
+def seed_lines():
+    lines = [re.sub(r"\s+", " ", line).strip() for line in SEED.read_text().splitlines()]
+    lines = [line for line in lines if line]
+    # The seed repeats the title (page title and heading); keep one of each run.
+    return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
+
+
+def load():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+def test_seed_demo_is_idempotent():
+    load()
+    counts = (Writing.objects.count(), Book.objects.count())
+    load()
+    assert (Writing.objects.count(), Book.objects.count()) == counts == (10, 2)
+
+
+def test_the_analysis_page_renders_the_seed_page_in_order(client):
+    load()
+    text = page_text(client.get(ANALYSIS_URL).content.decode())
+    header, *body = seed_lines()
+    assert text.lower().startswith("skip to main content " + header.lower())
+    position = 0
+    for line in body:
+        found = text.find(line, position)
+        assert found >= 0, f"missing or out of order: {line[:80]!r}"
+        position = found + len(line)
+
+
+def test_the_landing_page_shows_the_seed_sidebars(client):
+    load()
+    text = page_text(client.get("/").content.decode())
+    lines = seed_lines()
+    start = lines.index("Featured writing")
+    end = lines.index("Notes and related thinking")
+    position = 0
+    for line in lines[start:end]:
+        found = text.find(line, position)
+        assert found >= 0, f"missing or out of order: {line[:80]!r}"
+        position = found + len(line)
+    assert "Notes and related thinking" not in text
