@@ -1,5 +1,6 @@
 from django.views.generic import DetailView, ListView
 
+from site_cms.seo import PageMeta, book_meta
 from site_cms.sidebars import SidebarMixin
 
 from .models import Book
@@ -11,9 +12,15 @@ class BookListView(SidebarMixin, ListView):
     def get_queryset(self):
         return Book.objects.published().in_display_order()
 
+    def get_meta(self):
+        return PageMeta(title="Books", description=f"Books by {self.site.author_name}.")
+
 
 class BookDetailView(SidebarMixin, DetailView):
     context_object_name = "book"
 
     def get_queryset(self):
         return Book.objects.published()
+
+    def get_meta(self):
+        return book_meta(self.object, self.site, self.request)

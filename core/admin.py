@@ -42,7 +42,20 @@ class PublishableAdmin(admin.ModelAdmin):
 class SiteSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
-        (_("Newsletter"), {"fields": ["newsletter_name", "newsletter_url"]}),
+        (
+            _("Landing page and hubs"),
+            {"fields": ["books_pitch", "work_pitch", "writing_intro", "blog_strapline"]},
+        ),
+        (_("Newsletter"), {"fields": ["newsletter_name", "newsletter_url", "newsletter_pitch"]}),
+        (
+            _("Podcast"),
+            {
+                "fields": [
+                    "podcast_title", "podcast_description", "podcast_apple_url",
+                    "podcast_category", "podcast_explicit",
+                ]
+            },
+        ),
         (
             _("Sidebars: how many items each shows"),
             {"fields": ["featured_count", "books_count", "recent_count", "related_count"]},

@@ -5,6 +5,7 @@ preview calls it too (``MARKDOWNX_MARKDOWNIFY_FUNCTION``), so the preview shows
 exactly what readers will get.
 """
 
+import html as html_module
 import re
 
 import markdown
@@ -64,8 +65,8 @@ _whitespace = re.compile(r"\s+")
 
 
 def plain_text(html):
-    """The text of rendered HTML, on one line."""
-    return _whitespace.sub(" ", strip_tags(html)).strip()
+    """The text of rendered HTML, on one line, with entities decoded ("&amp;" is "&")."""
+    return _whitespace.sub(" ", html_module.unescape(strip_tags(html))).strip()
 
 
 def excerpt(text, length=200):

@@ -1,13 +1,57 @@
 import re
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 # Hugo and Jekyll slugs may carry dots ("go1.5"), so this is wider than SlugField.
 SLUG_PATTERN = r"[-a-zA-Z0-9_.]+"
+# The models whose rows live at /<slug>/ at the site root, sharing one namespace.
+ROOT_SLUG_MODELS = ("essays.Writing", "pages.Page")
+ROOT_VIEW_NAME = "root-slug"
 
 validate_path_slug = RegexValidator(
     re.compile(rf"^(?!\.)(?!.*\.\.){SLUG_PATTERN}(?<!\.)\Z"),
     _("Use letters, numbers, hyphens, underscores and dots (not at either end)."),
     "invalid",
 )
+
+
+def validate_free_path(slug):
+    """A root slug must not shadow a page of the site such as /blog/ or /admin/."""
+    try:
+        match = resolve(f"/{slug}/")
+    except Resolver404:
+        return
+    if match.view_name != ROOT_VIEW_NAME:
+        raise ValidationError(
+            _("“/%(slug)s/” is already a page of the site; choose another slug."),
+            code="reserved",
+            params={"slug": slug},
+        )
+
+
+def root_slug_in_use(slug, instance=None):
+    """Whether anything at the site root, other than ``instance``, uses ``slug``."""
+    for label in ROOT_SLUG_MODELS:
+        model = apps.get_model(label)
+        others = model._default_manager.filter(slug=slug)
+        if instance is not None and isinstance(instance, model) and instance.pk:
+            others = others.exclude(pk=instance.pk)
+        if others.exists():
+            return True
+    return False
+
+
+def check_root_slug_free(instance):
+    """Raise if another kind of root-level content already uses ``instance.slug``."""
+    for label in ROOT_SLUG_MODELS:
+        model = apps.get_model(label)
+        if isinstance(instance, model):
+            continue  # the field's own unique constraint covers this one
+        if model._default_manager.filter(slug=instance.slug).exists():
+            raise ValidationError(
+                {"slug": _("Something else already lives at /%(slug)s/.") % {"slug": instance.slug}}
+            )

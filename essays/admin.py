@@ -8,7 +8,11 @@ from core.admin import PublishableAdmin
 from .forms import WritingForm
 from .models import ArticleAnalysis, DevReflection, Essay, Tag
 
-PUBLISHING = (_("Publishing"), {"fields": ["status", "publish_at", "featured", "tags"]})
+PUBLISHING = (_("Publishing"), {"fields": ["status", "publish_at", "featured", "tags", "byline"]})
+AUDIO = (
+    _("Audio: makes the post a podcast episode"),
+    {"fields": ["audio_url", "audio_seconds", "audio_bytes"], "classes": ["collapse"]},
+)
 
 
 class WritingAdmin(PublishableAdmin):
@@ -38,7 +42,7 @@ class WritingAdmin(PublishableAdmin):
 @admin.register(Essay)
 class EssayAdmin(WritingAdmin):
     search_fields = [*WritingAdmin.search_fields, "body"]
-    fieldsets = [(None, {"fields": ["title", "slug", "description", "body"]}), PUBLISHING]
+    fieldsets = [(None, {"fields": ["title", "slug", "description", "body"]}), PUBLISHING, AUDIO]
 
 
 @admin.register(ArticleAnalysis)
@@ -57,6 +61,7 @@ class ArticleAnalysisAdmin(WritingAdmin):
             },
         ),
         PUBLISHING,
+        AUDIO,
     ]
 
 
@@ -75,6 +80,7 @@ class DevReflectionAdmin(WritingAdmin):
             },
         ),
         PUBLISHING,
+        (AUDIO[0], {"fields": AUDIO[1]["fields"]}),
     ]
 
 

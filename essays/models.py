@@ -7,7 +7,7 @@ of them: every post lives at ``/<slug>/`` at the site root.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -16,20 +16,43 @@ from markdownx.models import MarkdownxField
 
 from core.markdown import excerpt, plain_text, render_markdown
 from core.publishing import Publishable, PublishableQuerySet
-from core.validators import validate_path_slug
+from core.validators import (
+    ROOT_VIEW_NAME,
+    check_root_slug_free,
+    root_slug_in_use,
+    validate_free_path,
+    validate_path_slug,
+)
 
 WORDS_PER_MINUTE = 230
+
+
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags that at least one published post carries."""
+        links = Writing.tags.through.objects.filter(writing__in=Writing.objects.published())
+        return self.filter(pk__in=links.values("tag_id"))
+
+    def with_post_counts(self):
+        """Each tag's number of published posts, as ``post_count``."""
+        published = models.Q(writings__in=Writing.objects.published())
+        return self.annotate(post_count=models.Count("writings", filter=published))
 
 
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("essays:tag", kwargs={"tag": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -38,6 +61,13 @@ class Tag(models.Model):
 
 
 class WritingQuerySet(PublishableQuerySet):
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def podcast_episodes(self):
+        """Posts with an audio version."""
+        return self.exclude(audio_url="")
+
     def with_specific(self):
         """Join each type's own table so that ``.specific`` costs no query."""
         return self.select_related(*(kind for kind, _label in Writing.Kind.choices))
@@ -48,20 +78,6 @@ class WritingQuerySet(PublishableQuerySet):
 
     def newest(self):
         return self.order_by(models.F("publish_at").desc(nulls_last=True), "-pk")
-
-
-def validate_free_path(slug):
-    """A post's slug must not shadow a page of the site such as /blog/ or /admin/."""
-    try:
-        match = resolve(f"/{slug}/")
-    except Resolver404:
-        return
-    if match.view_name != "essays:detail":
-        raise ValidationError(
-            _("“/%(slug)s/” is already a page of the site; choose another slug."),
-            code="reserved",
-            params={"slug": slug},
-        )
 
 
 class Writing(Publishable):
@@ -86,6 +102,21 @@ class Writing(Publishable):
     featured = models.BooleanField(
         default=False, help_text=_("Show in Featured writing on every page.")
     )
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("A co-author, shown in the meta line. Empty for the author alone."),
+    )
+    audio_url = models.URLField(
+        _("audio file"),
+        max_length=500,
+        blank=True,
+        help_text=_("An MP3 or M4A: makes the post a podcast episode."),
+    )
+    audio_seconds = models.PositiveIntegerField(
+        _("audio duration (seconds)"), null=True, blank=True
+    )
+    audio_bytes = models.PositiveBigIntegerField(_("audio size (bytes)"), null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
     # Derived on save from the rendered body, so that lists never render Markdown.
     excerpt = models.CharField(max_length=200, blank=True, editable=False)
@@ -103,7 +134,7 @@ class Writing(Publishable):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("essays:detail", kwargs={"slug": self.slug})
+        return reverse(ROOT_VIEW_NAME, kwargs={"slug": self.slug})
 
     @property
     def specific(self):
@@ -120,6 +151,27 @@ class Writing(Publishable):
     def teaser(self):
         """The description, or the start of the body when there is none."""
         return self.description or self.excerpt
+
+    @property
+    def audio_duration(self):
+        """ "m:ss" (or "h:mm:ss")."""
+        if self.audio_seconds is None:
+            return ""
+        hours, rest = divmod(self.audio_seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+    @property
+    def audio_megabytes(self):
+        return "" if self.audio_bytes is None else f"{self.audio_bytes / 1_000_000:.1f}"
+
+    @property
+    def section(self):
+        return SECTION_BY_KIND[self.kind]
+
+    @staticmethod
+    def section_heading(kind):
+        return SECTION_HEADINGS[kind]
 
     @property
     def reading_minutes(self):
@@ -146,6 +198,8 @@ class Writing(Publishable):
         super().clean()
         if not self.title and not self.default_title():
             raise ValidationError({"title": _("A title is required.")})
+        if self.slug:
+            check_root_slug_free(self)
 
     def save(self, *args, **kwargs):
         self.kind = self._meta.model_name
@@ -157,7 +211,7 @@ class Writing(Publishable):
 
     def _unique_slug(self, base):
         slug, n = base, 2
-        while Writing.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while root_slug_in_use(slug, self):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -216,6 +270,16 @@ class ArticleAnalysis(Writing):
 class DevReflection(Writing):
     """A daily reflection, also a podcast episode."""
 
+    def neighbours(self):
+        """The published reflections just before and just after this one (two queries)."""
+        others = DevReflection.objects.published().exclude(pk=self.pk)
+        at = self.publish_at
+        earlier = models.Q(publish_at__lt=at) | models.Q(publish_at=at, pk__lt=self.pk)
+        later = models.Q(publish_at__gt=at) | models.Q(publish_at=at, pk__gt=self.pk)
+        previous = others.filter(earlier).order_by("-publish_at", "-pk").first()
+        following = others.filter(later).order_by("publish_at", "pk").first()
+        return previous, following
+
     body = MarkdownxField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
 
@@ -228,3 +292,17 @@ class DevReflection(Writing):
 
     def markdown_fields(self):
         return [("body", "body_html")]
+
+
+# Each type's list lives at /<section>/, its feed at /<section>/index.xml.
+SECTIONS = {
+    "essays": Writing.Kind.ESSAY,
+    "article-analyses": Writing.Kind.ANALYSIS,
+    "dev-reflections": Writing.Kind.REFLECTION,
+}
+SECTION_BY_KIND = {kind: section for section, kind in SECTIONS.items()}
+SECTION_HEADINGS = {
+    Writing.Kind.ESSAY: _("Essays"),
+    Writing.Kind.ANALYSIS: _("Article analyses"),
+    Writing.Kind.REFLECTION: _("Dev reflections"),
+}

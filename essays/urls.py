@@ -1,24 +1,14 @@
-from django.urls import path, register_converter
-
-from core.validators import SLUG_PATTERN
+from django.urls import path
 
 from . import views
 
-
-class PathSlugConverter:
-    regex = SLUG_PATTERN
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(PathSlugConverter, "pathslug")
-
 app_name = "essays"
 urlpatterns = [
-    # Every post lives at the site root, as on the author's Hugo site. Keep this last.
-    path("<pathslug:slug>/", views.WritingDetailView.as_view(), name="detail"),
+    path("blog/", views.BlogView.as_view(), name="blog"),
+    path("blog/page/<int:page>/", views.BlogView.as_view(), name="blog-page"),
+    path("tags/", views.TagIndexView.as_view(), name="tags"),
+    path("tags/<slug:tag>/", views.TagView.as_view(), name="tag"),
+    path("tags/<slug:tag>/page/<int:page>/", views.TagView.as_view(), name="tag-page"),
+    path("<section:section>/", views.SectionView.as_view(), name="section"),
+    path("<section:section>/page/<int:page>/", views.SectionView.as_view(), name="section-page"),
 ]

@@ -1,6 +1,6 @@
 """The related-content block that ends almost every page, in the seed page's order.
 
-Each list is fetched by the view before rendering (one query each), never from a
+Each list costs one query, made once, only if the page shows it; never from a
 template loop or a context processor.
 """
 
@@ -10,16 +10,13 @@ from books.models import Book
 from core.models import SiteSettings
 from essays.models import Writing
 
+from .seo import MetaMixin
+
 
 class Sidebars:
     def __init__(self, site, current=None):
         self.site = site
         self.current = current
-
-    def _others(self, queryset):
-        if self.current is not None and isinstance(self.current, Writing):
-            queryset = queryset.exclude(pk=self.current.pk)
-        return queryset
 
     @cached_property
     def featured(self):
@@ -40,8 +37,10 @@ class Sidebars:
         """The newest writing of every type, site-wide, leaving out the page's own post."""
         if not self.site.recent_count:
             return []
-        posts = self._others(Writing.objects.published()).newest()
-        return list(posts[: self.site.recent_count])
+        posts = Writing.objects.published()
+        if isinstance(self.current, Writing):
+            posts = posts.exclude(pk=self.current.pk)
+        return list(posts.newest()[: self.site.recent_count])
 
     @cached_property
     def related(self):
@@ -52,14 +51,17 @@ class Sidebars:
         return related(self.site.related_count)
 
 
-class SidebarMixin:
-    """Adds ``sidebars`` to a view's context; ``sidebar_object`` names the page's own post."""
+class SidebarMixin(MetaMixin):
+    """A public page: its head metadata, then the sidebars after the main content."""
 
     def get_sidebar_object(self):
         return getattr(self, "object", None)
 
+    @cached_property
+    def site(self):
+        return SiteSettings.for_request(self.request)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        site = SiteSettings.for_request(self.request)
-        context["sidebars"] = Sidebars(site, current=self.get_sidebar_object())
+        context["sidebars"] = Sidebars(self.site, current=self.get_sidebar_object())
         return context

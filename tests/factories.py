@@ -8,7 +8,6 @@ from books.models import Book
 from core.publishing import Status
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag
 
-
 # One counter for every type, since slugs are unique across all writing.
 _numbers = count(1)
 

@@ -12,7 +12,7 @@ from books.models import Book
 from core.models import SiteSettings
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag, Writing
 
-from .factories import ArticleAnalysisFactory, BookFactory, DevReflectionFactory, EssayFactory
+from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,11 @@ FORMS = {
     },
     DevReflection: {"title": "", "slug": "", "description": "", "body": "Spoken words."},
 }
-FACTORIES = {Essay: EssayFactory, ArticleAnalysis: ArticleAnalysisFactory, DevReflection: DevReflectionFactory}
+FACTORIES = {
+    Essay: EssayFactory,
+    ArticleAnalysis: ArticleAnalysisFactory,
+    DevReflection: DevReflectionFactory,
+}
 
 
 def admin_url(model, action, *args):
@@ -64,7 +68,9 @@ def test_add_page_loads_with_the_markdown_editor_and_saves(staff_client, model):
     assert "&quot;id&quot;: &quot;#id_slug&quot;" in html
 
     later = timezone.now() + timedelta(days=2)
-    response = staff_client.post(admin_url(model, "add"), {**FORMS[model], **publishing(moment=later)})
+    response = staff_client.post(
+        admin_url(model, "add"), {**FORMS[model], **publishing(moment=later)}
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     post = model.objects.get()
     assert post.title
@@ -81,7 +87,9 @@ def test_default_titles_and_slugs(staff_client):
     assert analysis.slug == "article-analysis-some-article"
 
     moment = timezone.make_aware(timezone.datetime(2026, 1, 8, 9, 30))
-    staff_client.post(admin_url(DevReflection, "add"), {**FORMS[DevReflection], **publishing(moment=moment)})
+    staff_client.post(
+        admin_url(DevReflection, "add"), {**FORMS[DevReflection], **publishing(moment=moment)}
+    )
     reflection = DevReflection.objects.get()
     assert reflection.title == "Dev reflection - January 08, 2026"
     assert reflection.slug == "dev-reflection-january-08-2026"
@@ -104,7 +112,9 @@ def test_change_page_loads_and_saves(staff_client, model):
 
 
 def test_an_essay_needs_a_title(staff_client):
-    response = staff_client.post(admin_url(Essay, "add"), {**FORMS[Essay], "title": "", **publishing()})
+    response = staff_client.post(
+        admin_url(Essay, "add"), {**FORMS[Essay], "title": "", **publishing()}
+    )
     assert response.status_code == 200
     assert "A title is required." in response.content.decode()
     assert not Essay.objects.exists()
@@ -144,7 +154,11 @@ def test_the_list_shows_state_publish_time_featured_and_tags(staff_client):
     response = staff_client.get(admin_url(Essay, "changelist"))
     html = response.content.decode()
     assert "Draft" in html and "Scheduled for" in html and "Published" in html
-    for state, title in [("draft", "Draft one"), ("scheduled", "Scheduled one"), ("published", "Published one")]:
+    for state, title in [
+        ("draft", "Draft one"),
+        ("scheduled", "Scheduled one"),
+        ("published", "Published one"),
+    ]:
         filtered = staff_client.get(admin_url(Essay, "changelist"), {"state": state})
         titles = [post.title for post in filtered.context["cl"].result_list]
         assert titles == [title]
@@ -165,10 +179,19 @@ def test_the_list_costs_the_same_with_more_posts(staff_client):
 def test_book_add_and_change(staff_client):
     assert staff_client.get(admin_url(Book, "add")).status_code == 200
     data = {
-        "title": "A Book", "slug": "a-book", "subtitle": "", "description": "One line.",
-        "pitch": "Read *this*.", "cover_alt": "", "stage": "available", "buy_url": "",
-        "buy_label": "Read on Amazon", "display_order": "1", "status": "published",
-        "publish_at_0": "", "publish_at_1": "",
+        "title": "A Book",
+        "slug": "a-book",
+        "subtitle": "",
+        "description": "One line.",
+        "pitch": "Read *this*.",
+        "cover_alt": "",
+        "stage": "available",
+        "buy_url": "",
+        "buy_label": "Read on Amazon",
+        "display_order": "1",
+        "status": "published",
+        "publish_at_0": "",
+        "publish_at_1": "",
     }
     response = staff_client.post(admin_url(Book, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -189,9 +212,17 @@ def test_site_settings_are_one_row_edited_in_the_admin(staff_client):
     url = response["Location"]
     assert staff_client.get(url).status_code == 200
     data = {
-        "author_name": "Jane Doe", "credential": "MFA", "tagline": "Words, mostly",
-        "short_bio": "I write.", "newsletter_name": "Letters", "newsletter_url": "https://example.com/n",
-        "featured_count": "2", "books_count": "1", "recent_count": "4", "related_count": "3",
+        "author_name": "Jane Doe",
+        "credential": "MFA",
+        "tagline": "Words, mostly",
+        "short_bio": "I write.",
+        "newsletter_name": "Letters",
+        "newsletter_url": "https://example.com/n",
+        "podcast_category": "Technology",
+        "featured_count": "2",
+        "books_count": "1",
+        "recent_count": "4",
+        "related_count": "3",
     }
     assert staff_client.post(url, data).status_code == 302
     assert SiteSettings.objects.count() == 1

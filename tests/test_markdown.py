@@ -91,3 +91,9 @@ def test_the_preview_and_uploads_are_for_staff_only(client):
     upload = client.post(reverse("markdownx_upload"), {})
     assert upload.status_code == 302
     assert upload["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_excerpts_are_plain_text_with_entities_decoded():
+    essay = EssayFactory(description="", body="Tom & Jerry <3 \"quotes\" and 'apostrophes'")
+    assert essay.excerpt == "Tom & Jerry <3 \"quotes\" and 'apostrophes'"

@@ -41,10 +41,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    # Search's stored vector column; harmless on SQLite.
+    "django.contrib.postgres",
     "markdownx",
     "core",
     "essays",
     "books",
+    "pages",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "site_cms.context_processors.site",
             ],
         },
     },

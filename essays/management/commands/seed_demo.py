@@ -11,8 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from books.models import Book
+from core.models import SiteSettings
 from core.publishing import Status
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag
+from pages.models import Page, Project
 
 UTC = ZoneInfo("UTC")
 PLACEHOLDER = "*Placeholder: the seed page does not include this post's body.*"
@@ -207,6 +209,21 @@ BOOKS = [
 ]
 
 
+PAGES = [
+    {"slug": "newsletter", "title": "Newsletter", "nav_order": 1},
+    {"slug": "work-with-me", "title": "Work with me", "nav_order": 2},
+    {"slug": "about", "title": "About", "nav_order": 3},
+]
+
+PROJECTS = [
+    {
+        "name": "Textorium",
+        "one_liner": "A native editor for Hugo, Jekyll & Eleventy.",
+        "display_order": 1,
+    },
+]
+
+
 class Command(BaseCommand):
     help = "Load the seed page's demo content (idempotent: updates, never duplicates)."
 
@@ -257,6 +274,22 @@ class Command(BaseCommand):
                 publish_at=at(2025, 1, 1),
                 **data,
             )
+        for data in PAGES:
+            data = dict(data)
+            upsert(
+                Page,
+                data.pop("slug"),
+                body="*Placeholder: write this page in the admin, under Pages.*",
+                status=Status.PUBLISHED,
+                publish_at=at(2025, 1, 1),
+                **data,
+            )
+        for data in PROJECTS:
+            Project.objects.update_or_create(name=data["name"], defaults=data)
+        site = SiteSettings.load()
+        if not site.short_bio:
+            site.short_bio = "Placeholder: a short first-person bio, edited under Site settings."
+            site.save()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {counts['created']} created, {counts['updated']} updated."

@@ -1,0 +1,13 @@
+from .validators import SLUG_PATTERN
+
+
+class PathSlugConverter:
+    """A root-level slug: letters, digits, hyphens, underscores and dots."""
+
+    regex = SLUG_PATTERN
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

@@ -1,0 +1,36 @@
+"""Every public URL of the site, found from what is published, for the walks that check them."""
+
+from django.urls import reverse
+
+from books.models import Book
+from essays.models import SECTIONS, Tag, Writing
+from pages.models import Page
+
+
+def public_urls():
+    urls = [
+        reverse("home"),
+        reverse("writing"),
+        reverse("podcast"),
+        reverse("essays:blog"),
+        reverse("essays:tags"),
+        reverse("books:list"),
+        reverse("search:results") + "?q=post",
+        reverse("feeds:all"),
+        reverse("feeds:podcast"),
+        reverse("sitemap"),
+        "/robots.txt",
+    ]
+    urls += [reverse("essays:section", kwargs={"section": section}) for section in SECTIONS]
+    urls += [reverse("feeds:section", kwargs={"section": section}) for section in SECTIONS]
+    for tag in Tag.objects.in_use():
+        urls += [tag.get_absolute_url(), reverse("feeds:tag", kwargs={"tag": tag.slug})]
+    urls += [post.get_absolute_url() for post in Writing.objects.published()]
+    urls += [book.get_absolute_url() for book in Book.objects.published()]
+    urls += [page.get_absolute_url() for page in Page.objects.published()]
+    return urls
+
+
+def html_urls():
+    """The public pages that are HTML documents (not feeds, sitemap or robots.txt)."""
+    return [url for url in public_urls() if not url.endswith((".xml", ".txt"))]
