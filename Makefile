@@ -5,7 +5,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 
-.PHONY: install run test test-postgres check-deploy clean
+.PHONY: install run test test-postgres lint clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -26,6 +26,10 @@ test: install
 # The same suite against the local PostgreSQL server.
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(MAKE) test
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 
 clean:
 	rm -rf .venv .tools staticfiles .pytest_cache

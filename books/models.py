@@ -20,7 +20,9 @@ class Book(Publishable):
         OUT_OF_PRINT = "out-of-print", _("out of print")
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text=_("The book lives at /books/<slug>/."))
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text=_("The book lives at /books/<slug>/.")
+    )
     subtitle = models.CharField(max_length=300, blank=True)
     description = models.CharField(
         max_length=300, blank=True, help_text=_("One line, shown in the Books sidebar.")

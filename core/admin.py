@@ -51,8 +51,11 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             _("Podcast"),
             {
                 "fields": [
-                    "podcast_title", "podcast_description", "podcast_apple_url",
-                    "podcast_category", "podcast_explicit",
+                    "podcast_title",
+                    "podcast_description",
+                    "podcast_apple_url",
+                    "podcast_category",
+                    "podcast_explicit",
                 ]
             },
         ),

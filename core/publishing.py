@@ -83,7 +83,7 @@ class Publishable(models.Model):
 
     @property
     def state_label(self):
-        """"Draft", "Scheduled for <date>" or "Published", in the site's time zone."""
+        """ "Draft", "Scheduled for <date>" or "Published", in the site's time zone."""
         state = self.state
         if state == State.SCHEDULED:
             when = date_format(timezone.localtime(self.publish_at), "DATETIME_FORMAT")

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
-from django.template.loader import render_to_string
 
 from core.models import SiteSettings
 

@@ -51,13 +51,13 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("essays:tag", kwargs={"tag": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("essays:tag", kwargs={"tag": self.slug})
 
 
 class WritingQuerySet(PublishableQuerySet):

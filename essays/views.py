@@ -59,9 +59,7 @@ class ArchiveMixin(SidebarMixin):
     def page_url(self, number):
         if number == 1:
             return reverse(f"essays:{self.url_name}", kwargs=self.url_kwargs())
-        return reverse(
-            f"essays:{self.url_name}-page", kwargs={**self.url_kwargs(), "page": number}
-        )
+        return reverse(f"essays:{self.url_name}-page", kwargs={**self.url_kwargs(), "page": number})
 
     def get(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:
@@ -153,4 +151,6 @@ class TagIndexView(SidebarMixin, ListView):
         return Tag.objects.in_use().with_post_counts().order_by("name")
 
     def get_meta(self):
-        return PageMeta(title="Tags", description=f"Every topic {self.site.author_name} writes about.")
+        return PageMeta(
+            title="Tags", description=f"Every topic {self.site.author_name} writes about."
+        )

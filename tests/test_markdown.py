@@ -26,8 +26,19 @@ ATTACKS = [
 def test_the_sanitiser_strips_scripts_handlers_and_javascript_urls(source):
     html = render_markdown(f"Before.\n\n{source}\n\nAfter.")
     lowered = html.lower()
-    for forbidden in ("<script", "onerror", "onclick", "onload", "javascript:", "<iframe",
-                      "<svg", "<form", "<style", "style=", "data:text"):
+    for forbidden in (
+        "<script",
+        "onerror",
+        "onclick",
+        "onload",
+        "javascript:",
+        "<iframe",
+        "<svg",
+        "<form",
+        "<style",
+        "style=",
+        "data:text",
+    ):
         assert forbidden not in lowered, (source, html)
     assert "Before." in html and "After." in html
 

@@ -135,7 +135,9 @@ def test_sidebars_come_in_the_seed_order_and_hold_the_right_posts(client):
     old_tag, topic = TagFactory(name="old"), TagFactory(name="topic")
     featured = EssayFactory(featured=True, title="A featured essay", description="Curated.")
     book = BookFactory(title="A book", description="One line.")
-    related = ArticleAnalysisFactory(tags=[topic], publish_at=featured.publish_at.replace(year=2020))
+    related = ArticleAnalysisFactory(
+        tags=[topic], publish_at=featured.publish_at.replace(year=2020)
+    )
     unrelated = ArticleAnalysisFactory(tags=[old_tag])
     reflection = DevReflectionFactory(title="", description="")
     analysis = ArticleAnalysisFactory(tags=[topic])
@@ -209,7 +211,11 @@ EXPECTED_QUERIES = {
 def test_page_cost_does_not_grow_with_the_content(client):
     tag = TagFactory(name="common")
     _add_posts(5, tag)
-    essay, analysis, reflection = EssayFactory(tags=[tag]), ArticleAnalysisFactory(tags=[tag]), DevReflectionFactory(tags=[tag])
+    essay, analysis, reflection = (
+        EssayFactory(tags=[tag]),
+        ArticleAnalysisFactory(tags=[tag]),
+        DevReflectionFactory(tags=[tag]),
+    )
     book = BookFactory()
     pages = {
         "home": "/",

@@ -7,8 +7,8 @@ from .base import SECRET_KEY, env, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "SECRET_KEY is not set. Generate one with: "
-        "python -c 'from django.core.management.utils import get_random_secret_key as k; print(k())'"
+        "SECRET_KEY is not set. Generate one with: python -c 'from "
+        "django.core.management.utils import get_random_secret_key as k; print(k())'"
     )
 
 DEBUG = False

@@ -37,7 +37,6 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:{port}/admin/  "
-                f"username: {username}  password: {password}"
+                f"Admin: http://127.0.0.1:{port}/admin/  username: {username}  password: {password}"
             )
         )

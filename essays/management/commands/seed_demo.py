@@ -68,7 +68,9 @@ MICRO_ANALYSIS = (
     "and potential technology collaborations would enhance its practical application and appeal."
 )
 
-MICRO_SOURCE = "The Rise Of The Micro-Credentials Movement: Validating Skills Beyond Traditional Degrees"
+MICRO_SOURCE = (
+    "The Rise Of The Micro-Credentials Movement: Validating Skills Beyond Traditional Degrees"
+)
 
 ANALYSES = [
     {
@@ -100,7 +102,9 @@ ANALYSES = [
     },
     {
         "slug": "article-analysis-course-overview-business-opportunities-generative-ai",
-        "source_title": "Course Overview - Business Opportunities and Applications of Generative AI",
+        "source_title": (
+            "Course Overview - Business Opportunities and Applications of Generative AI"
+        ),
         "description": (
             "Discover how to leverage generative AI for business growth and explore its diverse "
             "applications in our comprehensive course overview."
@@ -140,7 +144,7 @@ ESSAYS = [
         "description": (
             "We've built work cultures that reward activity, even when nothing actually changes. "
             "In technical systems, activity doesn't count—only state change does. This essay "
-            "explores why \"busy\" has become the most misleading signal we have, and how focusing "
+            'explores why "busy" has become the most misleading signal we have, and how focusing '
             "on state instead of motion makes work more honest, less draining, and actually "
             "productive."
         ),
