@@ -35,6 +35,14 @@ class SiteSettings(models.Model):
     podcast_description = models.TextField(blank=True)
     podcast_apple_url = models.URLField(_("Apple Podcasts link"), blank=True)
     podcast_category = models.CharField(max_length=100, default="Technology")
+    podcast_artwork = models.ImageField(
+        upload_to="podcast/",
+        blank=True,
+        help_text=_("Square, 1400 to 3000 pixels: podcast apps require it."),
+    )
+    podcast_owner_email = models.EmailField(
+        blank=True, help_text=_("Podcast directories send their notices here.")
+    )
     podcast_explicit = models.BooleanField(default=False)
     featured_count = _count_field(_("featured writing items"), 3)
     books_count = _count_field(_("books items"), 5)

@@ -50,6 +50,13 @@ class PodcastRss(FullContentRss):
         handler.addQuickElement("itunes:summary", self.feed["description"])
         handler.addQuickElement("itunes:category", None, {"text": self.feed["itunes_category"]})
         handler.addQuickElement("itunes:explicit", self.feed["itunes_explicit"])
+        if self.feed["itunes_image"]:
+            handler.addQuickElement("itunes:image", None, {"href": self.feed["itunes_image"]})
+        if self.feed["itunes_email"]:
+            handler.startElement("itunes:owner", {})
+            handler.addQuickElement("itunes:name", self.feed["itunes_author"])
+            handler.addQuickElement("itunes:email", self.feed["itunes_email"])
+            handler.endElement("itunes:owner")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -71,6 +78,7 @@ class Channel:
 
     site: SiteSettings
     subject: object = None
+    artwork_url: str = ""
 
 
 class WritingFeed(Feed):
@@ -181,8 +189,16 @@ class PodcastFeed(WritingFeed):
     def description(self, channel):
         return channel.site.podcast_description or channel.site.tagline
 
+    def get_object(self, request, **kwargs):
+        channel = super().get_object(request, **kwargs)
+        artwork = channel.site.podcast_artwork
+        channel.artwork_url = request.build_absolute_uri(artwork.url) if artwork else ""
+        return channel
+
     def feed_extra_kwargs(self, channel):
         return {
+            "itunes_image": channel.artwork_url,
+            "itunes_email": channel.site.podcast_owner_email,
             "itunes_author": channel.site.author_name,
             "itunes_category": channel.site.podcast_category,
             "itunes_explicit": "true" if channel.site.podcast_explicit else "false",

@@ -212,6 +212,8 @@ def test_the_podcast_feed_has_itunes_tags_and_an_enclosure_per_episode(client):
         podcast_description="Daily notes, read aloud.",
         podcast_category="Technology",
         podcast_explicit=False,
+        podcast_artwork="podcast/cover.jpg",
+        podcast_owner_email="ada@example.com",
     )
     mp3 = DevReflectionFactory(
         audio_url="https://cdn.example.com/ep1.mp3", audio_bytes=12_345_678, audio_seconds=754
@@ -228,6 +230,10 @@ def test_the_podcast_feed_has_itunes_tags_and_an_enclosure_per_episode(client):
     assert channel.findtext(itunes("summary")) == "Daily notes, read aloud."
     assert channel.find(itunes("category")).get("text") == "Technology"
     assert channel.findtext(itunes("explicit")) == "false"
+    assert channel.find(itunes("image")).get("href") == "http://testserver/media/podcast/cover.jpg"
+    owner = channel.find(itunes("owner"))
+    assert owner.findtext(itunes("name")) == "Ada Author"
+    assert owner.findtext(itunes("email")) == "ada@example.com"
     assert sorted(links(channel)) == sorted([absolute(mp3), absolute(m4a)])
 
     first = channel.find(f"item[link='{absolute(mp3)}']")
