@@ -306,3 +306,19 @@ def test_a_feeds_cost_does_not_grow_with_the_content(client):
     # Sixty posts, of which a feed lists the newest fifty.
     assert large["all"][1] == large["podcast"][1] == large["tag"][1] == 50
     assert large["section"][1] == 20
+
+
+def test_a_feed_reader_accepts_every_feed(client):
+    import feedparser
+
+    tag = TagFactory(name="ai")
+    EssayFactory(tags=[tag], body="Tom & Jerry <b>bold</b>", audio_url="https://cdn.example.com/a.mp3")
+    ArticleAnalysisFactory(tags=[tag])
+    DevReflectionFactory(tags=[tag], audio_url="https://cdn.example.com/b.mp3", audio_bytes=10)
+    urls = ["/index.xml", "/podcast/index.xml", "/tags/ai/index.xml", "/essays/index.xml"]
+    for url in urls:
+        parsed = feedparser.parse(client.get(url).content)
+        assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+        assert parsed.version == "rss20"
+        assert parsed.entries and all(entry.get("published_parsed") for entry in parsed.entries)
+        assert all(entry.get("content") for entry in parsed.entries)
