@@ -75,3 +75,21 @@ class SiteSettings(models.Model):
     @property
     def display_name(self):
         return f"{self.author_name}, {self.credential}" if self.credential else self.author_name
+
+
+class Redirect(models.Model):
+    """A permanent redirect from an old path of the site (a changed slug, an old alias)."""
+
+    old_path = models.CharField(
+        max_length=500, unique=True, help_text=_("A path of this site, such as /old-slug/.")
+    )
+    new_path = models.CharField(
+        max_length=500, help_text=_("A path of this site, or a full URL elsewhere.")
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"

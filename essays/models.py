@@ -5,6 +5,7 @@ lists the newest writing of every type, and so that slugs are unique across all
 of them: every post lives at ``/<slug>/`` at the site root.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -117,6 +118,19 @@ class Writing(Publishable):
         _("audio duration (seconds)"), null=True, blank=True
     )
     audio_bytes = models.PositiveBigIntegerField(_("audio size (bytes)"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="writings",
+        help_text=_("Who wrote it: contributors may edit only their own drafts."),
+    )
+    metadata = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Whatever an import could not map to a field, kept rather than lost."),
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
     # Derived on save from the rendered body, so that lists never render Markdown.
     excerpt = models.CharField(max_length=200, blank=True, editable=False)

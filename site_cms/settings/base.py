@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old URLs (changed slugs, imported aliases) answer 301 instead of 404.
+    "core.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "site_cms.urls"

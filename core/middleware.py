@@ -1,0 +1,22 @@
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Redirect
+
+
+class RedirectFallbackMiddleware:
+    """Answer a 404 with a 301 when the path has a redirect (one query, on 404s only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        paths = {request.path}
+        # Hugo served /slug and /slug/ alike.
+        paths.add(request.path[:-1] if request.path.endswith("/") else request.path + "/")
+        redirect = Redirect.objects.filter(old_path__in=paths).first()
+        if redirect is None:
+            return response
+        return HttpResponsePermanentRedirect(redirect.new_path)

@@ -1,0 +1,41 @@
+"""Permanent redirects from old URLs, kept free of chains and loops.
+
+Every redirect is written through ``add_redirect`` (the admin form too), which keeps
+two promises:
+- one hop: whatever pointed at the old path now points at the new one;
+- no loop: a path that content now lives at is never redirected away.
+"""
+
+from django.db import transaction
+
+from .models import Redirect
+
+
+def normalise(path):
+    """A site path as redirects store it: a leading slash, no host, no query."""
+    path = path.strip().split("?", 1)[0].split("#", 1)[0]
+    return path if path.startswith("/") else "/" + path
+
+
+@transaction.atomic
+def add_redirect(old_path, new_path):
+    """Redirect ``old_path`` to ``new_path`` for good; returns the Redirect, or None.
+
+    Nothing is stored when the two are the same.
+    """
+    old_path, new_path = normalise(old_path), normalise(new_path)
+    if old_path == new_path:
+        return None
+    # The new path is live now: nothing may send readers away from it.
+    Redirect.objects.filter(old_path=new_path).delete()
+    # Collapse chains: X -> old becomes X -> new.
+    Redirect.objects.filter(new_path=old_path).update(new_path=new_path)
+    redirect, _created = Redirect.objects.update_or_create(
+        old_path=old_path, defaults={"new_path": new_path}
+    )
+    return redirect
+
+
+def free_path(path):
+    """Content now lives at ``path``: drop any redirect away from it."""
+    Redirect.objects.filter(old_path=normalise(path)).delete()
