@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import SiteSettings
+from . import redirects
+from .models import Redirect, SiteSettings
 from .publishing import State
 
 
@@ -75,3 +77,43 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         # One row: go straight to it (creating it with the defaults if need be).
         settings, _created = SiteSettings.objects.get_or_create(pk=1)
         return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))
+
+
+class RedirectForm(forms.ModelForm):
+    class Meta:
+        model = Redirect
+        fields = ["old_path", "new_path"]
+
+    def clean_old_path(self):
+        return redirects.normalise(self.cleaned_data["old_path"])
+
+    def clean_new_path(self):
+        new_path = self.cleaned_data["new_path"].strip()
+        if new_path.startswith(("http://", "https://")):
+            return new_path
+        return redirects.normalise(new_path)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old_path") and cleaned.get("old_path") == cleaned.get("new_path"):
+            raise forms.ValidationError(_("A redirect must lead somewhere else."))
+        return cleaned
+
+    def validate_unique(self):
+        # add_redirect replaces an existing redirect from the same path.
+        pass
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses that answer with a permanent redirect. Chains collapse to one hop."""
+
+    form = RedirectForm
+    list_display = ["old_path", "new_path", "created"]
+    search_fields = ["old_path", "new_path"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            Redirect.objects.filter(pk=obj.pk).delete()
+        saved = redirects.add_redirect(obj.old_path, obj.new_path)
+        obj.pk, obj.created = saved.pk, saved.created

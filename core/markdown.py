@@ -115,3 +115,19 @@ def plain_text(html):
 def excerpt(text, length=200):
     """At most ``length`` characters in all, cut mid-word, ending in "..." when cut."""
     return Truncator(text).chars(length, truncate="...")
+
+
+_markdown_image = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)")
+_html_image = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+
+
+def images_missing_alt(text):
+    """The URLs of the images in a Markdown text that have no alt text (Markdown or HTML)."""
+    missing = [m["url"] for m in _markdown_image.finditer(text or "") if not m["alt"].strip()]
+    for m in _html_image.finditer(text or ""):
+        attrs = m["attrs"]
+        alt = re.search(r"""\balt\s*=\s*(["'])(.*?)\1""", attrs, re.S)
+        if alt is None or not alt.group(2).strip():
+            src = re.search(r"""\bsrc\s*=\s*(["'])(.*?)\1""", attrs, re.S)
+            missing.append(src.group(2) if src else "(no src)")
+    return missing

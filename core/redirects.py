@@ -6,9 +6,13 @@ two promises:
 - no loop: a path that content now lives at is never redirected away.
 """
 
+from contextlib import contextmanager
+
 from django.db import transaction
+from django.urls import reverse
 
 from .models import Redirect
+from .validators import ROOT_VIEW_NAME
 
 
 def normalise(path):
@@ -39,3 +43,21 @@ def add_redirect(old_path, new_path):
 def free_path(path):
     """Content now lives at ``path``: drop any redirect away from it."""
     Redirect.objects.filter(old_path=normalise(path)).delete()
+
+
+@contextmanager
+def keeping_old_address(instance, published):
+    """Wrap a save: if a published item's slug changes, its old URL redirects to the new one.
+
+    ``published`` is the model's ``objects.published()``: only a public URL is worth keeping.
+    """
+    old_slug = None
+    if instance.pk is not None:
+        old_slug = published.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    with transaction.atomic():
+        yield
+        new_path = instance.get_absolute_url()
+        if old_slug and old_slug != instance.slug:
+            add_redirect(reverse(ROOT_VIEW_NAME, kwargs={"slug": old_slug}), new_path)
+        else:
+            free_path(new_path)

@@ -4,28 +4,33 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core.admin import PublishableAdmin
+from editorial.admin import EditorialAdminMixin
 
 from .forms import WritingForm
 from .models import ArticleAnalysis, DevReflection, Essay, Tag
 
-PUBLISHING = (_("Publishing"), {"fields": ["status", "publish_at", "featured", "tags", "byline"]})
+PUBLISHING = (
+    _("Publishing"),
+    {"fields": ["status", "publish_at", "featured", "tags", "byline", "author", "reading_stats"]},
+)
 AUDIO = (
     _("Audio: makes the post a podcast episode"),
     {"fields": ["audio_url", "audio_seconds", "audio_bytes"], "classes": ["collapse"]},
 )
 
 
-class WritingAdmin(PublishableAdmin):
+class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     form = WritingForm
-    list_display = ["title", "state_display", "publish_at", "featured", "tag_list"]
+    list_display = ["title", "state_display", "publish_at", "featured", "tag_list", "author"]
     list_filter = [*PublishableAdmin.list_filter, "featured", "tags"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    raw_id_fields = ["author"]
     save_on_top = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).select_related("author").prefetch_related("tags")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # The dek and the quote are plain text: no Markdown editor for them.
@@ -37,6 +42,15 @@ class WritingAdmin(PublishableAdmin):
     @admin.display(description=_("tags"))
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description=_("length"))
+    def reading_stats(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Counted when the post is saved.")
+        return _("%(words)s words · %(minutes)s min read") % {
+            "words": f"{obj.word_count:,}",
+            "minutes": obj.reading_minutes,
+        }
 
 
 @admin.register(Essay)

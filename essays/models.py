@@ -15,8 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from core.markdown import excerpt, plain_text, render_markdown
+from core.markdown import excerpt, images_missing_alt, plain_text, render_markdown
 from core.publishing import Publishable, PublishableQuerySet
+from core.redirects import keeping_old_address
 from core.validators import (
     ROOT_VIEW_NAME,
     check_root_slug_free,
@@ -33,6 +34,12 @@ class TagQuerySet(models.QuerySet):
         """Tags that at least one published post carries."""
         links = Writing.tags.through.objects.filter(writing__in=Writing.objects.published())
         return self.filter(pk__in=links.values("tag_id"))
+
+    def for_names(self, names):
+        """The tags with these names, created when missing (matched by slug: "AI" is "ai")."""
+        return [
+            self.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in names
+        ]
 
     def with_post_counts(self):
         """Each tag's number of published posts, as ``post_count``."""
@@ -141,6 +148,7 @@ class Writing(Publishable):
     class Meta:
         verbose_name = _("writing")
         verbose_name_plural = _("all writing")
+        permissions = [("publish_writing", "Can publish and schedule writing")]
         ordering = [models.F("publish_at").desc(nulls_last=True), "-pk"]
         indexes = [models.Index(fields=["status", "publish_at"])]
 
@@ -160,6 +168,12 @@ class Writing(Publishable):
         if hasattr(self, "_prefetched_objects_cache"):
             child._prefetched_objects_cache = self._prefetched_objects_cache
         return child
+
+    def can_be_previewed_by(self, user):
+        """Staff who may change this post see it before it is public (contributors: their own)."""
+        if not user.is_staff or not user.has_perm(f"essays.change_{self.kind}"):
+            return False
+        return user.has_perm("essays.publish_writing") or self.author_id == user.pk
 
     @property
     def teaser(self):
@@ -198,6 +212,20 @@ class Writing(Publishable):
         """(source, html) field-name pairs; the first one's text makes the excerpt."""
         return []
 
+    def publish_problems(self):
+        """What must be fixed before this post may be published or scheduled."""
+        problems = []
+        for source, _html in self.markdown_fields():
+            if not getattr(self, source).strip():
+                label = self._meta.get_field(source).verbose_name
+                problems.append(_("The %(field)s is empty.") % {"field": label})
+        for source, _html in self.markdown_fields():
+            for url in images_missing_alt(getattr(self, source)):
+                problems.append(
+                    _("The image %(url)s has no alt text: describe it in ![…](url).") % {"url": url}
+                )
+        return problems
+
     def render(self):
         texts = []
         for source, target in self.markdown_fields():
@@ -221,7 +249,9 @@ class Writing(Publishable):
         if not self.slug:
             self.slug = self._unique_slug(slugify(self.title)[:190] or self.kind)
         self.render()
-        super().save(*args, **kwargs)
+        # A published post keeps its old address working when its slug changes.
+        with keeping_old_address(self, Writing.objects.published()):
+            super().save(*args, **kwargs)
 
     def _unique_slug(self, base):
         slug, n = base, 2
@@ -260,6 +290,14 @@ class ArticleAnalysis(Writing):
 
     def default_title(self):
         return f"Article analysis: {self.source_title}" if self.source_title else ""
+
+    def publish_problems(self):
+        problems = []
+        if not self.source_url:
+            problems.append(_("An article analysis needs the source's URL."))
+        if not self.quote.strip():
+            problems.append(_("An article analysis needs a quote from the source."))
+        return problems + super().publish_problems()
 
     def related_analyses(self, limit):
         """Other published analyses, those sharing the most tags first, then the newest.

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from site_cms.seo import PageMeta, writing_meta
@@ -12,24 +13,46 @@ PAGE_SIZE = 20
 
 
 class WritingDetailView(SidebarMixin, DetailView):
-    """Any post, whatever its type, at /<slug>/."""
+    """Any post, whatever its type, at /<slug>/.
+
+    The public sees published posts only. Staff who may change a post also see it
+    before then, as a preview: a banner, noindex, and never cached.
+    """
 
     context_object_name = "post"
+    preview = False
 
     def get_queryset(self):
-        return Writing.objects.published().with_specific().for_listing()
+        posts = Writing.objects.with_specific().for_listing()
+        # Staff may preview; get_object checks the permission on the post itself.
+        return posts if self.request.user.is_staff else posts.published()
 
     def get_object(self, queryset=None):
-        return super().get_object(queryset).specific
+        post = super().get_object(queryset).specific
+        if not post.is_published():
+            if not post.can_be_previewed_by(self.request.user):
+                raise Http404("No such post.")
+            self.preview = True
+        return post
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.preview:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_template_names(self):
         return [f"essays/{self.object.kind}_detail.html", "essays/writing_detail.html"]
 
     def get_meta(self):
-        return writing_meta(self.object, self.site, self.request)
+        meta = writing_meta(self.object, self.site, self.request)
+        meta.noindex = self.preview
+        return meta
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["preview"] = self.preview
         if self.object.kind == Writing.Kind.REFLECTION:
             context["previous_post"], context["next_post"] = self.object.neighbours()
         return context

@@ -7,6 +7,7 @@ from markdownx.models import MarkdownxField
 
 from core.markdown import render_markdown
 from core.publishing import Publishable, PublishableQuerySet
+from core.redirects import keeping_old_address
 from core.validators import (
     ROOT_VIEW_NAME,
     check_root_slug_free,
@@ -64,7 +65,9 @@ class Page(Publishable):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
+        # A published page keeps its old address working when its slug changes.
+        with keeping_old_address(self, Page.objects.published()):
+            super().save(*args, **kwargs)
 
 
 class Project(models.Model):

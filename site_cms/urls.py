@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 
 from core.converters import PathSlugConverter
 from core.validators import ROOT_VIEW_NAME
+from editorial.views import SharedPreviewView
 from essays.converters import SectionConverter
 
 from . import views
@@ -21,6 +22,7 @@ urlpatterns = [
     path("podcast/", views.PodcastView.as_view(), name="podcast"),
     path("admin/", admin.site.urls),
     path("markdownx/", include("core.urls")),
+    path("preview/<str:signed>/", SharedPreviewView.as_view(), name="preview"),
     path("books/", include("books.urls")),
     path("search/", include("search.urls")),
     path("", include("essays.urls")),

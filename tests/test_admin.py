@@ -22,8 +22,12 @@ def when(moment):
     return {"publish_at_0": local.strftime("%Y-%m-%d"), "publish_at_1": local.strftime("%H:%M:%S")}
 
 
+# The share links' inline formset, empty.
+INLINES = {"previews-TOTAL_FORMS": "0", "previews-INITIAL_FORMS": "0"}
+
+
 def publishing(status="published", moment=None, **extra):
-    data = {"status": status, "tags": "AI, work, ai", **extra}
+    data = {"status": status, "tags": "AI, work, ai", **INLINES, **extra}
     if moment:
         data.update(when(moment))
     else:

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "books",
     "pages",
     "search",
+    "images",
+    "related",
+    "transfer",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old URLs (changed slugs, imported aliases) answer 301 instead of 404.
     "core.middleware.RedirectFallbackMiddleware",
+    "editorial.current.CurrentUserMiddleware",
 ]
 
 ROOT_URLCONF = "site_cms.urls"

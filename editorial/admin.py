@@ -1,0 +1,238 @@
+"""The editorial side of the admin: roles enforced, revisions, share links, the calendar."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.publishing import Status
+from essays.models import Tag, Writing
+
+from . import calendar, revisions
+from .models import PreviewLink, Revision
+
+PUBLISHING_FIELDS = ["status", "publish_at", "featured", "author"]
+
+
+def can_publish(request):
+    return request.user.has_perm("essays.publish_writing")
+
+
+class PreviewLinkInline(admin.TabularInline):
+    model = PreviewLink
+    fk_name = "writing"
+    extra = 0
+    fields = ["share_link", "expires_at", "revoked", "created_by"]
+    readonly_fields = ["share_link", "created_by"]
+    verbose_name = _("share link for reviewers")
+    verbose_name_plural = _("share links for reviewers (signed; they expire and can be revoked)")
+
+    @admin.display(description=_("link"))
+    def share_link(self, obj):
+        if obj.pk is None:
+            return _("Save to create the link.")
+        from django.utils.html import format_html
+
+        url = obj.get_absolute_url()
+        state = _("live") if obj.is_live() else _("not working")
+        return format_html('<a href="{}">{}</a> ({})', url, url, state)
+
+
+class EditorialAdminMixin:
+    """Roles, the publishing buttons, share links and revisions for a writing type's admin.
+
+    Contributors (no ``essays.publish_writing``) see and change only their own drafts,
+    and never the publishing fields; the form keeps their posts drafts whatever is posted.
+    """
+
+    inlines = [PreviewLinkInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if can_publish(request) else queryset.filter(author=request.user)
+
+    def _own_draft(self, request, obj):
+        return obj is None or (obj.author_id == request.user.pk and obj.status == Status.DRAFT)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed or can_publish(request):
+            return allowed
+        return obj.author_id == request.user.pk
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (can_publish(request) or self._own_draft(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (can_publish(request) or self._own_draft(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "reading_stats"]
+        if not can_publish(request):
+            fields += PUBLISHING_FIELDS
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is None or not request.user.has_perm("editorial.view_previewlink"):
+            return []
+        return super().get_inlines(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = can_publish(request)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        if not can_publish(request) and obj.status != Status.DRAFT:
+            raise PermissionDenied("Only editors publish or schedule.")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for link in formset.save(commit=False):
+            if link.created_by_id is None:
+                link.created_by = request.user
+            link.save()
+        formset.save_m2m()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "publishing_buttons": can_publish(request)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision: who and when, what changed, a diff between two, restore."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        found = list(revisions.for_object(obj).select_related("user"))
+        if request.method == "POST":
+            return self._restore(request, obj, found)
+        by_pk = {str(revision.pk): revision for revision in found}
+        older, newer = by_pk.get(request.GET.get("a")), by_pk.get(request.GET.get("b"))
+        if older and newer and older.created > newer.created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of “%(title)s”") % {"title": obj},
+            "opts": self.opts,
+            "object": obj,
+            "revisions": found,
+            "older": older,
+            "newer": newer,
+            "diff": revisions.diff(older, newer) if older and newer else None,
+            "can_restore": self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/editorial/revisions.html", context)
+
+    def _restore(self, request, obj, found):
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        revision = next((r for r in found if str(r.pk) == request.POST.get("restore")), None)
+        if revision is None:
+            messages.error(request, _("That revision does not exist."))
+            return redirect(request.path)
+        # Restoring brings back the words, never a publishing state the user may not set.
+        keep = [] if can_publish(request) else PUBLISHING_FIELDS
+        tags = revisions.restore(revision, obj, keep=keep)
+        obj.save()
+        if tags is not None:
+            obj.tags.set(Tag.objects.for_names(tags))
+        messages.success(
+            request, _("Restored the revision of %(when)s.") % {"when": revision.created}
+        )
+        opts = obj._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+
+@admin.register(Writing)
+class AllWritingAdmin(admin.ModelAdmin):
+    """Every post of every type in one list, with the editorial calendar."""
+
+    list_display = ["title", "kind", "state", "publish_at", "author"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "slug"]
+    date_hierarchy = "publish_at"
+    list_select_related = ["author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if can_publish(request) else queryset.filter(author=request.user)
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return obj.state_label
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Edit a post with its own type's form."""
+        writing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return redirect(reverse(f"admin:essays_{writing.kind}_change", args=[writing.pk]))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "calendar/",
+                self.admin_site.admin_view(self.calendar_view),
+                name="essays_writing_calendar",
+            ),
+            path(
+                "<int:pk>/reschedule/",
+                self.admin_site.admin_view(self.reschedule_view),
+                name="essays_writing_reschedule",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def calendar_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        month = calendar.parse_month(request.GET.get("month"))
+        posts = self.get_queryset(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Editorial calendar"),
+            "opts": self.opts,
+            "month": calendar.month_grid(posts, month),
+            "queue": calendar.queue(posts),
+            "can_reschedule": can_publish(request),
+        }
+        return TemplateResponse(request, "admin/editorial/calendar.html", context)
+
+    def reschedule_view(self, request, pk):
+        if request.method != "POST" or not can_publish(request):
+            raise PermissionDenied
+        writing = get_object_or_404(Writing, pk=pk).specific
+        form = calendar.RescheduleForm(request.POST)
+        if form.is_valid():
+            writing.publish_at = form.cleaned_data["publish_at"]
+            writing.save()
+            state = {"title": writing, "state": writing.state_label}
+            messages.success(request, _("“%(title)s”: %(state)s.") % state)
+        else:
+            for error in form.errors.get("publish_at", []):
+                failure = {"title": writing, "error": error}
+                messages.error(request, _("“%(title)s” was not moved: %(error)s") % failure)
+        return redirect(request.POST.get("next") or reverse("admin:essays_writing_calendar"))
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["created", "content_type", "object_id", "user", "changed"]
+    list_filter = ["content_type"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

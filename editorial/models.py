@@ -1,0 +1,78 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PREVIEW_DAYS = 7
+PREVIEW_SALT = "editorial.preview"
+
+
+class Revision(models.Model):
+    """One saved state of a post: who saved it, when, and which fields changed."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    data = models.JSONField(help_text=_("The post's fields as they were saved."))
+    changed = models.JSONField(
+        default=list, help_text=_("Fields that differ from the revision before.")
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created"])]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.content_type.model} {self.object_id}"
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=PREVIEW_DAYS)
+
+
+def _token():
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(revoked=False, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A link that shows an unpublished post to a reviewer without an account."""
+
+    writing = models.ForeignKey("essays.Writing", on_delete=models.CASCADE, related_name="previews")
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_expiry)
+    revoked = models.BooleanField(default=False, help_text=_("Tick to stop the link working."))
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Preview of {self.writing}"
+
+    def get_absolute_url(self):
+        # Signed as well as random: a guessed or altered token is refused before any lookup.
+        signed = signing.dumps(self.token, salt=PREVIEW_SALT)
+        return reverse("preview", kwargs={"signed": signed})
+
+    def is_live(self):
+        return not self.revoked and self.expires_at > timezone.now()

@@ -1,0 +1,29 @@
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from essays.models import Writing
+from essays.views import WritingDetailView
+
+from .models import PREVIEW_SALT, PreviewLink
+
+
+class SharedPreviewView(WritingDetailView):
+    """A post seen through a share link: signed, unexpired, unrevoked, or a 404."""
+
+    def get_object(self, queryset=None):
+        try:
+            token = signing.loads(self.kwargs["signed"], salt=PREVIEW_SALT)
+        except signing.BadSignature:
+            raise Http404("No such preview.") from None
+        link = get_object_or_404(PreviewLink.objects.live(), token=token)
+        posts = Writing.objects.with_specific().for_listing()
+        post = get_object_or_404(posts, pk=link.writing_id).specific
+        self.preview = True
+        self.shared_link = link
+        return post
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["shared_link"] = self.shared_link
+        return context
