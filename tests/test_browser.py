@@ -1,0 +1,110 @@
+"""In a real browser (Playwright driving Debian's Chromium, headless): write, preview,
+schedule, see it on the calendar, and watch it go live by itself."""
+
+import os
+import shutil
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from essays.models import ArticleAnalysis
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+if not os.path.exists(CHROMIUM):
+    # CI installs Chromium (see .ci/run): there, a missing browser is a failure.
+    if os.environ.get("CI"):
+        raise RuntimeError(f"Chromium is not installed at {CHROMIUM}")
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are
+# ordinary synchronous test code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# serialized_rollback: the flush after a live-server test must not take the roles with it.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def test_an_editor_writes_previews_and_schedules_an_analysis(
+    live_server, browser, django_user_model
+):
+    editor = django_user_model.objects.create_user(
+        "editor", password="a-long-password", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="Editor"))
+
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/essays/articleanalysis/add/")
+    page.fill("#id_source_title", "The Harbour Report")
+    page.fill("#id_source_url", "https://example.com/harbour")
+    page.fill("#id_quote", "Ships rise with the tide.")
+    # The markdownx live preview renders the Markdown through the site's sanitiser.
+    page.fill("#id_summary", "The report is **bold** about <script>alert(1)</script> tides.")
+    preview = page.locator("#id_summary").locator("xpath=..").locator(".markdownx-preview")
+    preview.locator("strong", has_text="bold").wait_for()
+    assert "<script" not in preview.inner_html()
+    page.fill("#id_analysis", "I *agree*, mostly.")
+    page.locator(".markdownx-preview em", has_text="agree").wait_for()
+
+    live_at = timezone.localtime(timezone.now() + timedelta(seconds=12))
+    page.fill("#id_publish_at_0", live_at.strftime("%Y-%m-%d"))
+    page.fill("#id_publish_at_1", live_at.strftime("%H:%M:%S"))
+    page.click("input[name=_schedule]")
+    page.wait_for_url(f"{live_server.url}/admin/essays/articleanalysis/")
+    assert "Scheduled for" in page.content()
+
+    analysis = ArticleAnalysis.objects.get()
+    assert analysis.title == "Article analysis: The Harbour Report"
+    assert analysis.state == "scheduled"
+
+    page.goto(f"{live_server.url}/admin/essays/writing/calendar/")
+    scheduled = page.locator("h2", has_text="Scheduled").locator(
+        "xpath=following-sibling::table[1]"
+    )
+    assert "Article analysis: The Harbour Report" in scheduled.inner_text()
+
+    reader = browser.new_context().new_page()
+    response = reader.goto(f"{live_server.url}{analysis.get_absolute_url()}")
+    assert response.status == 404
+    assert "Harbour" not in reader.content()
+
+    time.sleep(max(0.0, (analysis.publish_at - timezone.now()).total_seconds()) + 0.5)
+    response = reader.goto(f"{live_server.url}{analysis.get_absolute_url()}")
+    assert response.status == 200
+    assert reader.locator("h1").inner_text() == "Article analysis: The Harbour Report"
+    assert "<strong>bold</strong>" in reader.content()
+    home = reader.goto(f"{live_server.url}/")
+    assert "Article analysis: The Harbour Report" in reader.content() and home.status == 200
