@@ -35,6 +35,12 @@ class Command(BaseCommand):
         if not user.check_password(password):
             user.set_password(password)
         user.save()
+        # The author's role too, so that the account matches what the README describes.
+        from django.contrib.auth.models import Group
+
+        author = Group.objects.filter(name="Author").first()
+        if author is not None:
+            user.groups.add(author)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin: http://127.0.0.1:{port}/admin/  username: {username}  password: {password}"
