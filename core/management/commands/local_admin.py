@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -36,8 +37,6 @@ class Command(BaseCommand):
             user.set_password(password)
         user.save()
         # The author's role too, so that the account matches what the README describes.
-        from django.contrib.auth.models import Group
-
         author = Group.objects.filter(name="Author").first()
         if author is not None:
             user.groups.add(author)
