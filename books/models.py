@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +6,7 @@ from markdownx.models import MarkdownxField
 
 from core.markdown import render_markdown
 from core.publishing import Publishable, PublishableQuerySet
+from images.processing import save_image
 
 
 class BookQuerySet(PublishableQuerySet):
@@ -32,8 +34,24 @@ class Book(Publishable):
     stage = models.CharField(
         _("book status"), max_length=20, choices=Stage.choices, default=Stage.IN_PROGRESS
     )
-    cover = models.ImageField(upload_to="books/covers/", blank=True)
-    cover_alt = models.CharField(_("cover alt text"), max_length=300, blank=True)
+    cover = models.ImageField(
+        upload_to="books/covers/",
+        blank=True,
+        help_text=_("JPEG, PNG, GIF or WebP. Also the hero image on the landing page."),
+    )
+    cover_alt = models.CharField(
+        _("cover alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the cover shows, for readers who cannot see it."),
+    )
+    cover_decorative = models.BooleanField(
+        _("the cover is decorative"),
+        default=False,
+        help_text=_("Tick when the cover tells readers nothing the page does not: no alt text."),
+    )
+    # Made when a cover is uploaded: see images.processing.Stored.
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     buy_url = models.URLField(_("buy link"), max_length=500, blank=True)
     buy_label = models.CharField(_("buy link label"), max_length=100, default="Read on Amazon")
     display_order = models.PositiveSmallIntegerField(default=0)
@@ -54,6 +72,28 @@ class Book(Publishable):
     def get_absolute_url(self):
         return reverse("books:detail", kwargs={"slug": self.slug})
 
+    @property
+    def cover_alt_text(self):
+        """The cover's alt attribute: empty when it is decorative."""
+        return "" if self.cover_decorative else self.cover_alt
+
+    def clean(self):
+        super().clean()
+        if self.cover and not self.cover_decorative and not self.cover_alt.strip():
+            raise ValidationError(
+                {
+                    "cover_alt": _(
+                        "Describe the cover for readers who cannot see it, "
+                        "or tick “the cover is decorative”."
+                    )
+                }
+            )
+
     def save(self, *args, **kwargs):
         self.pitch_html = render_markdown(self.pitch)
+        if not self.cover:
+            self.cover_renditions = []
+        elif not self.cover._committed:
+            # A new cover: checked, cleaned of its metadata and stored with its renditions.
+            self.cover_renditions = save_image(self.cover).renditions
         super().save(*args, **kwargs)

@@ -2,7 +2,10 @@
 
 Models call ``render_markdown`` on save and store the result; markdownx's live
 preview calls it too (``MARKDOWNX_MARKDOWNIFY_FUNCTION``), so the preview shows
-exactly what readers will get.
+exactly what readers will get. After sanitising, the functions named in the setting
+``MARKDOWN_POSTPROCESSORS`` (dotted paths, each ``html -> html``) run in order: that
+is how an app such as ``images`` adds its markup without core importing it. Their
+output is trusted: they must escape what they insert.
 """
 
 import html as html_module
@@ -10,7 +13,9 @@ import re
 
 import markdown
 import nh3
+from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
@@ -47,10 +52,12 @@ ALLOWED_TAGS = {
     "mark",
     "ol",
     "p",
+    "picture",
     "pre",
     "q",
     "s",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -69,7 +76,9 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "title"},
     "a": {"href", "hreflang"},
     "abbr": {"title"},
-    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
+    # <picture><source type srcset sizes><img ...></picture>: responsive images.
+    "source": {"type", "srcset", "sizes", "media", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start", "reversed"},
@@ -101,7 +110,10 @@ def render_markdown(text):
     )
     # The page title is the only h1; a "# heading" in a body becomes an h2 rather than vanish.
     html = _h1.sub(r"<\1h2", html)
-    return sanitize_html(html)
+    html = sanitize_html(html)
+    for path in getattr(settings, "MARKDOWN_POSTPROCESSORS", ()):
+        html = import_string(path)(html)
+    return html
 
 
 _whitespace = re.compile(r"\s+")
@@ -115,19 +127,3 @@ def plain_text(html):
 def excerpt(text, length=200):
     """At most ``length`` characters in all, cut mid-word, ending in "..." when cut."""
     return Truncator(text).chars(length, truncate="...")
-
-
-_markdown_image = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)")
-_html_image = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
-
-
-def images_missing_alt(text):
-    """The URLs of the images in a Markdown text that have no alt text (Markdown or HTML)."""
-    missing = [m["url"] for m in _markdown_image.finditer(text or "") if not m["alt"].strip()]
-    for m in _html_image.finditer(text or ""):
-        attrs = m["attrs"]
-        alt = re.search(r"""\balt\s*=\s*(["'])(.*?)\1""", attrs, re.S)
-        if alt is None or not alt.group(2).strip():
-            src = re.search(r"""\bsrc\s*=\s*(["'])(.*?)\1""", attrs, re.S)
-            missing.append(src.group(2) if src else "(no src)")
-    return missing

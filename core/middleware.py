@@ -11,7 +11,8 @@ class RedirectFallbackMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        # A NUL byte cannot be stored, so no redirect can match it (PostgreSQL would refuse).
+        if response.status_code != 404 or "\x00" in request.path:
             return response
         paths = {request.path}
         # Hugo served /slug and /slug/ alike.

@@ -4,7 +4,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
-from markdownx.views import ImageUploadView
+
+from images.views import upload as image_upload
 
 from .markdown import render_markdown
 
@@ -16,6 +17,7 @@ def markdown_preview(request):
 
 
 urlpatterns = [
-    path("upload/", staff_member_required(ImageUploadView.as_view()), name="markdownx_upload"),
+    # Into the image library: checked, cleaned, with renditions. Staff only (the view says so).
+    path("upload/", image_upload, name="markdownx_upload"),
     path("markdownify/", markdown_preview, name="markdownx_markdownify"),
 ]

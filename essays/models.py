@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from core.markdown import excerpt, images_missing_alt, plain_text, render_markdown
+from core.markdown import excerpt, plain_text, render_markdown
 from core.publishing import Publishable, PublishableQuerySet
 from core.redirects import keeping_old_address
 from core.validators import (
@@ -25,6 +25,7 @@ from core.validators import (
     validate_free_path,
     validate_path_slug,
 )
+from images.checks import images_missing_alt
 
 WORDS_PER_MINUTE = 230
 

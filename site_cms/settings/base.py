@@ -133,15 +133,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploads: real raster images only (never SVG, which can carry script).
+# Uploads: real raster images only (never SVG, which can carry script). See images/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
+IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+# Run on stored HTML after sanitising: images in posts get their responsive renditions.
+MARKDOWN_POSTPROCESSORS = ["images.postprocess.responsive_images"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
-MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (2400, 0), "quality": 85}
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 
 LOGGING = {

@@ -1,0 +1,91 @@
+"""The image library: every picture uploaded for a post, with its alt text and renditions."""
+
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .processing import save_image
+
+ALT_REQUIRED = _("Describe the image for readers who cannot see it, or mark it as decorative.")
+
+
+class ImageQuerySet(models.QuerySet):
+    def by_url(self, urls):
+        """{url: image} for those of ``urls`` that are library images. One query, or none."""
+        names = {url: name for url in urls if (name := storage_name(url))}
+        if not names:
+            return {}
+        found = {image.file.name: image for image in self.filter(file__in=set(names.values()))}
+        return {url: found[name] for url, name in names.items() if name in found}
+
+
+class Image(models.Model):
+    file = models.ImageField(upload_to="images/%Y/%m/", max_length=255, unique=True)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the image shows, for readers who cannot see it. Used in a post whenever "
+            "the Markdown ![alt](url) leaves the alt text empty."
+        ),
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text=_('Adds nothing a reader needs (an ornament): it gets alt="" and no alt text.'),
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    format = models.CharField(max_length=4, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    uploaded = models.DateTimeField(auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded", "-pk"]
+
+    def __str__(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        # A new upload (only then is the file not yet committed) is checked, cleaned and
+        # stored with its renditions here, whichever way it arrives.
+        if self.file and not self.file._committed:
+            stored = save_image(self.file)
+            self.width, self.height = stored.width, stored.height
+            self.format, self.renditions = stored.format, stored.renditions
+        super().save(*args, **kwargs)
+
+    @property
+    def alt_text(self):
+        """The alt attribute readers get when a post gives none: empty when decorative."""
+        return "" if self.decorative else self.alt
+
+    def markdown(self):
+        """The Markdown that puts this image in a post, with its alt text."""
+        return markdown_image(self.alt_text, self.file.url)
+
+    def clean(self):
+        super().clean()
+        if not self.decorative and not self.alt.strip():
+            raise ValidationError({"alt": ALT_REQUIRED})
+
+
+def storage_name(url):
+    """The storage name behind a media URL, or None when ``url`` is not one of ours."""
+    storage = Image._meta.get_field("file").storage
+    base = getattr(storage, "base_url", None) or settings.MEDIA_URL
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    if not base or not path.startswith(base) or len(path) == len(base):
+        return None
+    return unquote(path[len(base) :])
+
+
+def markdown_image(alt, url):
+    """``![alt](url)``, the alt text made safe to sit between the brackets."""
+    alt = " ".join(alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{alt}]({url})"
