@@ -441,3 +441,12 @@ def test_rescheduling_from_the_calendar(editor):
     assert "was not moved" in response.content.decode()
     post.refresh_from_db()
     assert abs(post.publish_at - later) < timedelta(seconds=1)
+
+
+def test_editors_manage_the_image_library_and_contributors_upload():
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    contributor = set(
+        Group.objects.get(name="Contributor").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_image", "change_image", "delete_image"} <= editor
+    assert "add_image" in contributor and "delete_image" not in contributor
