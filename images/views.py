@@ -17,6 +17,9 @@ def upload(request):
     words "Invalid response" into the post. So a refusal carries its message in
     ``image_code`` too: the author reads why, where the image would have gone.
     """
+    if not request.user.has_perm("images.add_image"):
+        message = "You may not upload images."
+        return JsonResponse({"image": [message], "image_code": f"[{message}]"}, status=403)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         image = Image(

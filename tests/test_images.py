@@ -567,3 +567,14 @@ def test_images_missing_alt_lists_what_readers_would_get_without_alt(wide_image)
         "https://example.com/raw.png",
     ]
     assert images_missing_alt("") == []
+
+
+@pytest.mark.django_db
+def test_uploading_needs_the_right_to_add_images(client, django_user_model):
+    from django.urls import reverse
+
+    clerk = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    client.force_login(clerk)
+    response = client.post(reverse("markdownx_upload"), {})
+    assert response.status_code == 403
+    assert response.json()["image"] == ["You may not upload images."]
