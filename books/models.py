@@ -23,7 +23,7 @@ class Book(Publishable):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text=_("The book lives at /books/<slug>/.")
+        max_length=200, unique=True, help_text=_("The address: the book lives at /books/slug/.")
     )
     subtitle = models.CharField(max_length=300, blank=True)
     description = models.CharField(

@@ -71,7 +71,9 @@ class ArticleAnalysisAdmin(WritingAdmin):
             None,
             {
                 "fields": ["title", "slug", "description", "quote", "summary", "analysis"],
-                "description": _("Leave the title empty for “Article analysis: <source title>”."),
+                "description": _(
+                    "Leave the title empty for “Article analysis: ” followed by the source title."
+                ),
             },
         ),
         PUBLISHING,
@@ -88,8 +90,8 @@ class DevReflectionAdmin(WritingAdmin):
             {
                 "fields": ["title", "slug", "description", "body"],
                 "description": _(
-                    "Leave the title empty for “Dev reflection - <Month DD, YYYY>” "
-                    "from the publish date."
+                    "Leave the title empty to name it after its publish date, "
+                    "as in “Dev reflection - January 08, 2026”."
                 ),
             },
         ),

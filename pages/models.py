@@ -29,7 +29,7 @@ class Page(Publishable):
         max_length=200,
         unique=True,
         validators=[validate_path_slug, validate_free_path],
-        help_text=_("The page lives at /<slug>/, for example “about”."),
+        help_text=_("The address: the page lives at /slug/; for example “about”."),
     )
     description = models.CharField(max_length=300, blank=True)
     body = MarkdownxField(blank=True)
