@@ -88,10 +88,7 @@ class RedirectForm(forms.ModelForm):
         return redirects.normalise(self.cleaned_data["old_path"])
 
     def clean_new_path(self):
-        new_path = self.cleaned_data["new_path"].strip()
-        if new_path.startswith(("http://", "https://")):
-            return new_path
-        return redirects.normalise(new_path)
+        return redirects.normalise_target(self.cleaned_data["new_path"])
 
     def clean(self):
         cleaned = super().clean()

@@ -21,13 +21,19 @@ def normalise(path):
     return path if path.startswith("/") else "/" + path
 
 
+def normalise_target(target):
+    """A redirect's target: a site path, or a full URL elsewhere, kept as it is."""
+    target = target.strip()
+    return target if target.startswith(("http://", "https://")) else normalise(target)
+
+
 @transaction.atomic
 def add_redirect(old_path, new_path):
     """Redirect ``old_path`` to ``new_path`` for good; returns the Redirect, or None.
 
     Nothing is stored when the two are the same.
     """
-    old_path, new_path = normalise(old_path), normalise(new_path)
+    old_path, new_path = normalise(old_path), normalise_target(new_path)
     if old_path == new_path:
         return None
     # The new path is live now: nothing may send readers away from it.

@@ -386,6 +386,9 @@ def test_redirect_chains_collapse_and_loops_are_impossible():
         "/c/": "/a/",
     }
     assert add_redirect("/x/", "/x/") is None
+    assert add_redirect("/away/", "https://example.com/elsewhere").new_path == (
+        "https://example.com/elsewhere"
+    )
 
 
 def test_redirects_have_an_admin(editor):

@@ -1,0 +1,59 @@
+"""What an import did: created, updated, unchanged, redirects and skipped, with reasons."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Report:
+    files: int = 0
+    dry_run: bool = False
+    created: list = field(default_factory=list)  # paths
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    redirects: list = field(default_factory=list)  # (path, old path, new path, is new)
+    skipped: list = field(default_factory=list)  # (path, reason, detail)
+    warnings: list = field(default_factory=list)  # (path, reason, detail)
+
+    def skip(self, path, skip):
+        self.skipped.append((path, skip.reason, skip.detail))
+
+    def warn(self, path, warnings):
+        self.warnings += [(path, reason, detail) for reason, detail in warnings]
+
+    def outcome(self, path):
+        """What happened to one file: "created", "skipped: <reason>"..."""
+        for name in ("created", "updated", "unchanged"):
+            if path in getattr(self, name):
+                return name
+        if any(item[0] == path for item in self.redirects):
+            return "redirect"
+        return next((f"skipped: {reason}" for p, reason, _d in self.skipped if p == path), None)
+
+    def summary(self):
+        new = sum(1 for item in self.redirects if item[3])
+        line = (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.redirects)} redirects ({new} new), "
+            f"{len(self.skipped)} skipped, from {self.files} files"
+        )
+        return f"Dry run, nothing saved: {line}." if self.dry_run else f"Imported: {line}."
+
+    def lines(self, verbose=True):
+        yield self.summary()
+        for title, items in (("Skipped", self.skipped), ("Warnings", self.warnings)):
+            if items:
+                yield f"{title}:"
+                # Every skip is listed with its reason; warnings only when asked.
+                yield from _grouped(items, verbose or title == "Skipped")
+
+
+def _grouped(items, verbose):
+    groups = defaultdict(list)
+    for path, reason, detail in items:
+        groups[reason].append((path, detail))
+    for reason, entries in sorted(groups.items(), key=lambda group: -len(group[1])):
+        yield f"  {reason} ({len(entries)})"
+        if verbose:
+            for path, detail in entries:
+                yield f"    {path}: {detail}" if detail else f"    {path}"
