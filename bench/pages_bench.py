@@ -115,9 +115,10 @@ def main():
         small = measure(args.repeat)
         add_posts(args.large - args.small, args.small)
         large = measure(args.repeat)
-    print(
-        f"{'page':<12} {'queries':>9} {'ms @' + str(args.small):>9} {'ms @' + str(args.large):>9} {'ratio':>6} {'KB @' + str(args.large):>9}"
+    small_ms, large_ms, large_kb = (
+        f"{unit} @{n}" for unit, n in (("ms", args.small), ("ms", args.large), ("KB", args.large))
     )
+    print(f"{'page':<12} {'queries':>9} {small_ms:>9} {large_ms:>9} {'ratio':>6} {large_kb:>9}")
     for name in small:
         (q1, t1, _b1), (q2, t2, b2) = small[name], large[name]
         print(f"{name:<12} {q1:>4} {q2:>4} {t1:>9.1f} {t2:>9.1f} {t2 / t1:>6.2f} {b2 / 1024:>9.1f}")

@@ -71,7 +71,11 @@ class EditorialAdminMixin:
         return allowed and (can_publish(request) or self._own_draft(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "reading_stats"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "reading_stats",
+            "related_suggestions",
+        ]
         if not can_publish(request):
             fields += PUBLISHING_FIELDS
         return fields

@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.db import models
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core.admin import PublishableAdmin
 from editorial.admin import EditorialAdminMixin
+from related.explain import reasons
 
 from .forms import WritingForm
 from .models import ArticleAnalysis, DevReflection, Essay, Tag
@@ -12,6 +16,10 @@ from .models import ArticleAnalysis, DevReflection, Essay, Tag
 PUBLISHING = (
     _("Publishing"),
     {"fields": ["status", "publish_at", "featured", "tags", "byline", "author", "reading_stats"]},
+)
+RELATED = (
+    _("Related writing"),
+    {"fields": ["related_suggestions"], "classes": ["collapse"]},
 )
 AUDIO = (
     _("Audio: makes the post a podcast episode"),
@@ -43,6 +51,14 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
 
+    @admin.display(description=_("suggestions, and why"))
+    def related_suggestions(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Suggested once the post is saved.")
+        url = reverse("admin:related_post_change", args=[obj.pk])
+        link = format_html('<p><a href="{}">{}</a></p>', url, _("Pin or exclude posts →"))
+        return link + render_to_string("related/admin/suggestions.html", {"reasons": reasons(obj)})
+
     @admin.display(description=_("length"))
     def reading_stats(self, obj):
         if obj is None or obj.pk is None:
@@ -56,7 +72,12 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
 @admin.register(Essay)
 class EssayAdmin(WritingAdmin):
     search_fields = [*WritingAdmin.search_fields, "body"]
-    fieldsets = [(None, {"fields": ["title", "slug", "description", "body"]}), PUBLISHING, AUDIO]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "body"]}),
+        PUBLISHING,
+        AUDIO,
+        RELATED,
+    ]
 
 
 @admin.register(ArticleAnalysis)
@@ -78,6 +99,7 @@ class ArticleAnalysisAdmin(WritingAdmin):
         ),
         PUBLISHING,
         AUDIO,
+        RELATED,
     ]
 
 
@@ -97,6 +119,7 @@ class DevReflectionAdmin(WritingAdmin):
         ),
         PUBLISHING,
         (AUDIO[0], {"fields": AUDIO[1]["fields"]}),
+        RELATED,
     ]
 
 

@@ -300,22 +300,6 @@ class ArticleAnalysis(Writing):
             problems.append(_("An article analysis needs a quote from the source."))
         return problems + super().publish_problems()
 
-    def related_analyses(self, limit):
-        """Other published analyses, those sharing the most tags first, then the newest.
-
-        One query. A stand-in until a real related-content engine exists.
-        """
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        others = ArticleAnalysis.objects.published().exclude(pk=self.pk)
-        if tag_ids:
-            shared = models.Count("tags", filter=models.Q(tags__in=tag_ids), distinct=True)
-            others = others.annotate(shared=shared).order_by(
-                "-shared", models.F("publish_at").desc(nulls_last=True), "-pk"
-            )
-        else:
-            others = others.newest()
-        return list(others[:limit])
-
     def markdown_fields(self):
         return [("summary", "summary_html"), ("analysis", "analysis_html")]
 

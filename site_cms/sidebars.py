@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from books.models import Book
 from core.models import SiteSettings
 from essays.models import Writing
+from related.models import RelatedLink
 
 from .seo import MetaMixin
 
@@ -44,11 +45,15 @@ class Sidebars:
 
     @cached_property
     def related(self):
-        """Notes and related thinking: only article analyses have it for now."""
-        related = getattr(self.current, "related_analyses", None)
-        if related is None or not self.site.related_count:
+        """The related-content engine's suggestions for the page's post, pins first.
+
+        Only what readers may see: the stored links are read through
+        ``Writing.objects.published()``, in one query.
+        """
+        if not isinstance(self.current, Writing) or not self.site.related_count:
             return []
-        return related(self.site.related_count)
+        links = RelatedLink.objects.public_for(self.current)[: self.site.related_count]
+        return [link.target for link in links]
 
 
 class SidebarMixin(MetaMixin):

@@ -312,7 +312,9 @@ def test_a_feed_reader_accepts_every_feed(client):
     import feedparser
 
     tag = TagFactory(name="ai")
-    EssayFactory(tags=[tag], body="Tom & Jerry <b>bold</b>", audio_url="https://cdn.example.com/a.mp3")
+    EssayFactory(
+        tags=[tag], body="Tom & Jerry <b>bold</b>", audio_url="https://cdn.example.com/a.mp3"
+    )
     ArticleAnalysisFactory(tags=[tag])
     DevReflectionFactory(tags=[tag], audio_url="https://cdn.example.com/b.mp3", audio_bytes=10)
     urls = ["/index.xml", "/podcast/index.xml", "/tags/ai/index.xml", "/essays/index.xml"]

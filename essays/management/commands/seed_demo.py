@@ -15,6 +15,7 @@ from core.models import SiteSettings
 from core.publishing import Status
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag
 from pages.models import Page, Project
+from related.models import RelatedChoice
 
 UTC = ZoneInfo("UTC")
 PLACEHOLDER = "*Placeholder: the seed page does not include this post's body.*"
@@ -253,6 +254,14 @@ class Command(BaseCommand):
                 analysis=data.pop("analysis", PLACEHOLDER),
                 status=Status.PUBLISHED,
                 **data,
+            )
+        # The seed page lists these three under "Notes and related thinking", in this order.
+        micro = ArticleAnalysis.objects.get(slug=ANALYSES[0]["slug"])
+        for position, data in enumerate(ANALYSES[1:]):
+            RelatedChoice.objects.update_or_create(
+                source=micro,
+                target_id=ArticleAnalysis.objects.get(slug=data["slug"]).pk,
+                defaults={"action": RelatedChoice.Action.PIN, "position": position},
             )
         for data in ESSAYS:
             data = dict(data)

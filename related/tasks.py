@@ -1,0 +1,36 @@
+"""The refresh task, and how saves ask for it.
+
+Saves and tag changes call ``schedule()``; the task runs once the transaction
+commits (at once outside one), so that a worker would see what was saved. Everything
+scheduled in one transaction (an admin save: the post, then its tags) is refreshed by
+one task. With the default immediate backend it runs in the saving process.
+"""
+
+import threading
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.tasks import task
+
+from . import store
+
+_pending = threading.local()
+
+
+@task
+def refresh_related(writing_ids):
+    """Bring these posts' suggestions, and the lists they touch, up to date."""
+    return store.refresh(writing_ids)
+
+
+def schedule(writing_ids, using=DEFAULT_DB_ALIAS):
+    ids = _pending.__dict__.setdefault("ids", set())
+    ids.update(writing_ids)
+    # One callback per call; the first to run takes every pending id. Ids left by a
+    # rolled-back transaction ride along with the next commit: a harmless refresh.
+    transaction.on_commit(_enqueue, using=using)
+
+
+def _enqueue():
+    ids = _pending.__dict__.pop("ids", set())
+    if ids:
+        refresh_related.enqueue(sorted(ids))
