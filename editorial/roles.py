@@ -24,6 +24,8 @@ EDITOR = [
     *_perms("editorial", ["previewlink"], ALL),
     ("editorial", "view_revision"),
     *_perms("images", ["image"], ALL),
+    *_perms("related", ["relatedchoice"], ALL),
+    *_perms("related", ["post"], ["view", "change"]),
 ]
 CONTRIBUTOR = [
     *_perms("essays", WRITING_TYPES, ["add", "change", "view"]),

@@ -453,3 +453,8 @@ def test_editors_manage_the_image_library_and_contributors_upload():
     )
     assert {"add_image", "change_image", "delete_image"} <= editor
     assert "add_image" in contributor and "delete_image" not in contributor
+
+
+def test_editors_pin_and_exclude_related_writing():
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    assert {"add_relatedchoice", "change_relatedchoice", "change_post"} <= editor
