@@ -407,3 +407,16 @@ def test_every_public_page_costs_the_same_with_5_or_200_posts(client):
         ArticleAnalysisFactory(tags=[ai])
     large = {url: _queries(client, url) for url in urls}
     assert small == large
+
+
+def test_the_writing_hub_shows_featured_books_with_subtitles_and_recent(client):
+    EssayFactory(featured=True, title="A featured essay")
+    BookFactory(title="A book", subtitle="Its subtitle", description="Its one-liner")
+    html = client.get(reverse("writing")).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    headings = ["Featured writing", "Books", "Recent writing"]
+    assert [main.index(f">{heading}</h2>") for heading in headings] == sorted(
+        main.index(f">{heading}</h2>") for heading in headings
+    )
+    assert "Its subtitle" in main and "Its one-liner" not in main
+    assert '<aside class="related"' not in html
