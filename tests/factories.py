@@ -94,3 +94,23 @@ class BookFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
         )
+
+
+def book_form(**data):
+    """The admin's book form, filled in; ``data`` overrides fields."""
+    return {
+        "title": "A Book",
+        "slug": "a-book",
+        "subtitle": "",
+        "description": "One line.",
+        "pitch": "Read *this*.",
+        "cover_alt": "",
+        "stage": "available",
+        "buy_url": "",
+        "buy_label": "Read on Amazon",
+        "display_order": "1",
+        "status": "published",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        **data,
+    }

@@ -12,7 +12,7 @@ from books.models import Book
 from core.models import SiteSettings
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag, Writing
 
-from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory
+from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory, book_form
 
 pytestmark = pytest.mark.django_db
 
@@ -182,21 +182,7 @@ def test_the_list_costs_the_same_with_more_posts(staff_client):
 
 def test_book_add_and_change(staff_client):
     assert staff_client.get(admin_url(Book, "add")).status_code == 200
-    data = {
-        "title": "A Book",
-        "slug": "a-book",
-        "subtitle": "",
-        "description": "One line.",
-        "pitch": "Read *this*.",
-        "cover_alt": "",
-        "stage": "available",
-        "buy_url": "",
-        "buy_label": "Read on Amazon",
-        "display_order": "1",
-        "status": "published",
-        "publish_at_0": "",
-        "publish_at_1": "",
-    }
+    data = book_form()
     response = staff_client.post(admin_url(Book, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     book = Book.objects.get()

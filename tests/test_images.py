@@ -21,7 +21,7 @@ from images.checks import images_missing_alt
 from images.forms import UploadForm
 from images.models import Image
 
-from .factories import BookFactory, EssayFactory
+from .factories import BookFactory, EssayFactory, book_form
 
 pytestmark = pytest.mark.django_db
 
@@ -469,25 +469,6 @@ def test_the_library_refuses_an_svg_with_the_message(staff_client):
         reverse("admin:images_image_add"), {"file": upload(SVG, "x.png"), "alt": "X"}
     )
     assert response.context["adminform"].form.errors["file"] == [FORMAT_MESSAGE]
-
-
-def book_form(**data):
-    return {
-        "title": "A Book",
-        "slug": "a-book",
-        "subtitle": "",
-        "description": "One line.",
-        "pitch": "Read *this*.",
-        "cover_alt": "",
-        "stage": "available",
-        "buy_url": "",
-        "buy_label": "Read on Amazon",
-        "display_order": "1",
-        "status": "published",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        **data,
-    }
 
 
 def test_a_book_cover_needs_alt_text_unless_decorative(staff_client):
