@@ -71,7 +71,8 @@ class PreviewLink(models.Model):
 
     def get_absolute_url(self):
         # Signed as well as random: a guessed or altered token is refused before any lookup.
-        signed = signing.dumps(self.token, salt=PREVIEW_SALT)
+        # A plain (untimed) signature, so a link's URL is the same every time it is shown.
+        signed = signing.Signer(salt=PREVIEW_SALT).sign(self.token)
         return reverse("preview", kwargs={"signed": signed})
 
     def is_live(self):

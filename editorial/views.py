@@ -13,7 +13,7 @@ class SharedPreviewView(WritingDetailView):
 
     def get_object(self, queryset=None):
         try:
-            token = signing.loads(self.kwargs["signed"], salt=PREVIEW_SALT)
+            token = signing.Signer(salt=PREVIEW_SALT).unsign(self.kwargs["signed"])
         except signing.BadSignature:
             raise Http404("No such preview.") from None
         link = get_object_or_404(PreviewLink.objects.live(), token=token)
