@@ -1,10 +1,15 @@
-"""The three roles, as groups of permissions. ``sync_roles`` makes the groups match.
+"""The three roles, as groups of permissions. ``sync_roles`` makes the groups match;
+it runs after every ``migrate`` (post_migrate, connected in editorial/apps.py).
 
 - Author: everything.
 - Editor: edits, publishes and schedules everything; manages tags, books and pages.
 - Contributor: writes and edits their own drafts; cannot publish, schedule, or edit a
   published post (the admin enforces "their own" and "drafts"; see essays/admin.py).
 """
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS, router
 
 WRITING_TYPES = ["essay", "articleanalysis", "devreflection"]
 ALL = ["add", "change", "delete", "view"]
@@ -37,26 +42,43 @@ CONTRIBUTOR = [
 ROLES = {"Editor": EDITOR, "Contributor": CONTRIBUTOR}
 
 
-def sync_roles(apps):
-    """Create the groups and give each exactly its permissions (those that exist yet)."""
-    from django.contrib.auth.management import create_permissions
+def sync_roles(apps=global_apps, using=DEFAULT_DB_ALIAS):
+    """Create the groups and give each exactly its permissions; idempotent.
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    Run after every ``migrate`` (see ``EditorialConfig.ready``), so the groups follow
+    this file: a permission added here, or removed from a group by hand, is put right
+    on the next run. ``apps`` may be the migration state's registry (what post_migrate
+    passes) or the live one.
+    """
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:  # auth is not migrated (yet) in this state
+        return
+    if not router.allow_migrate_model(using, Group):
+        return
 
-    author, _created = Group.objects.get_or_create(name="Author")
-    author.permissions.set(Permission.objects.all())
-    for name, wanted in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        permissions = [
-            permission
-            for app_label, codename in wanted
-            for permission in Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            )
-        ]
-        group.permissions.set(permissions)
+    # The permissions of every app, whatever the order post_migrate reaches them in.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+
+    permissions = Permission.objects.using(using)
+    by_code = {
+        (app_label, codename): pk
+        for pk, app_label, codename in permissions.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    wanted = {"Author": list(by_code.values())}
+    for name, codes in ROLES.items():
+        wanted[name] = [by_code[code] for code in codes if code in by_code]
+
+    groups = Group.objects.using(using)
+    for name, permission_ids in wanted.items():
+        group, _created = groups.get_or_create(name=name)
+        group.permissions.set(permission_ids)
+
+
+def sync_roles_after_migrate(sender, *, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """The post_migrate receiver (connected once, for the editorial app)."""
+    sync_roles(apps=apps, using=using)
