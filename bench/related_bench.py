@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpora/go-blog")
+# The shared corpora sit beside the repository: ../shared/corpora.
+CORPUS = ROOT.parent / "shared" / "corpora" / "go-blog"
 
 
 def setup(database_url):

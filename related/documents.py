@@ -1,6 +1,6 @@
 """What the engine reads of a post: from the site's database, or from a Markdown file.
 
-Both roads end in the same ``engine.Document``, and both take the body through the
+Both roads end in the same ``records.Document``, and both take the body through the
 site's own Markdown renderer, so that ``related_quality`` measures the engine the
 site runs on the text the site would give it.
 """
@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from core.markdown import render_markdown
 from essays.models import Writing
 
-from .engine import Document
+from .records import Document
 
 # Plain-text fields a kind has besides its Markdown ones.
 EXTRA_TEXT = {Writing.Kind.ANALYSIS: ("quote", "source_author", "source_publication")}

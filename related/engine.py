@@ -21,18 +21,22 @@ shared tag or a shared source. Recency alone never makes two posts related.
 
 Terms are hashed (FeatureHasher), so there is no vocabulary to refit: a post saved
 later is vectorised alone, and patched into the weights (``related.weighting``).
+
+Importing this module loads NumPy, SciPy and scikit-learn (seconds): only what runs
+the engine does (``related.store``, ``related.quality``, the refresh task's body). Its
+records are in ``related.records``, for the light modules.
 """
 
 import math
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
+# Document is here too for callers that build the engine's input: engine.Document.
+from .records import Candidate, Document, Vectors  # noqa: F401
 from .weighting import MIN_DF, ViewWeights
 
 # Words start with a letter and have two characters or more: no bare numbers.
@@ -60,45 +64,6 @@ CHUNK = 256
 # a larger one keeps the patched weights, unless there were many changes.
 PATCH_FROM = 2000
 PATCH_MAX = 100
-
-
-@dataclass(frozen=True)
-class Document:
-    """One post, as the engine reads it: plain text, tag and source labels, a date."""
-
-    key: object
-    title: str = ""
-    description: str = ""
-    body: str = ""
-    tags: tuple = ()
-    sources: tuple = ()
-    date: datetime | None = None
-
-    @property
-    def heading(self):
-        return f"{self.title}\n{self.description}"
-
-
-@dataclass(frozen=True)
-class Vectors:
-    """What the index keeps of a post: hashed term counts per view, labels, a day."""
-
-    key: object
-    views: dict
-    tags: tuple
-    sources: tuple
-    day: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    key: object
-    score: float
-    text: float
-    tags: float
-    source: float
-    recency: float
-    pinned: bool = False
 
 
 def vectorize(documents, names=None):
@@ -155,13 +120,6 @@ def unpack(data):
         values = np.frombuffer(data, dtype=np.float32, count=size, offset=offset + 4 * size)
         views[view], offset = (indices, values), offset + 8 * size
     return views
-
-
-def strongest_shared(keywords, other, n=5):
-    """The terms two posts' keywords share, strongest (product of weights) first."""
-    theirs = dict(other)
-    shared = [(weight * theirs[term], term) for term, weight in keywords if term in theirs]
-    return [term for _weight, term in sorted(shared, reverse=True)[:n]]
 
 
 class Index:

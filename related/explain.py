@@ -1,11 +1,13 @@
 """Why each suggestion was made, for staff: shared tags, the strongest shared terms,
-a shared source, and the parts of the score. Three queries for a whole list."""
+a shared source, and the parts of the score. Three queries for a whole list.
+
+It reads what the engine stored (``IndexEntry.keywords``), so the admin page that
+shows it never loads the engine's libraries."""
 
 from dataclasses import dataclass
 
 from essays.models import Writing
 
-from .engine import strongest_shared
 from .models import IndexEntry, RelatedLink
 
 SOURCE_KINDS = {"url": "article", "title": "article", "book": "book"}
@@ -50,6 +52,13 @@ def reasons(post):
             )
         )
     return found
+
+
+def strongest_shared(keywords, other, n=5):
+    """The terms two posts' keywords share, strongest (product of weights) first."""
+    theirs = dict(other)
+    shared = [(weight * theirs[term], term) for term, weight in keywords if term in theirs]
+    return [term for _weight, term in sorted(shared, reverse=True)[:n]]
 
 
 def describe_source(label):

@@ -24,8 +24,9 @@ from essays.models import Writing
 
 from .conf import weights
 from .documents import from_writing
-from .engine import CHUNK, Index, Vectors, pack, unpack, vectorize
+from .engine import CHUNK, Index, pack, unpack, vectorize
 from .models import IndexEntry, RelatedChoice, RelatedLink
+from .records import Vectors
 
 BATCH = 500
 ENTRY_FIELDS = ["counts", "tags", "sources", "day", "keywords", "digest"]

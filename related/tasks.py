@@ -11,14 +11,16 @@ import threading
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.tasks import task
 
-from . import store
-
 _pending = threading.local()
 
 
 @task
 def refresh_related(writing_ids):
     """Bring these posts' suggestions, and the lists they touch, up to date."""
+    # Imported here, not above: the store loads the engine's libraries (seconds), and
+    # every process imports this module at start-up (through the signals).
+    from . import store
+
     return store.refresh(writing_ids)
 
 
