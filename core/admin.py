@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from images.forms import RasterImageField
 
 from . import redirects
 from .models import Redirect, SiteSettings
@@ -42,6 +45,9 @@ class PublishableAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    # The podcast artwork is checked like every upload: real JPEG/PNG/GIF/WebP, within
+    # the limits (Django's ImageField would take any format Pillow reads).
+    formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
     fieldsets = [
         (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
         (
@@ -52,13 +58,16 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         (
             _("Podcast"),
             {
+                "description": _("The podcast feed needs the artwork and the owner's email."),
                 "fields": [
                     "podcast_title",
                     "podcast_description",
+                    "podcast_artwork",
+                    "podcast_owner_email",
                     "podcast_apple_url",
                     "podcast_category",
                     "podcast_explicit",
-                ]
+                ],
             },
         ),
         (
