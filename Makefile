@@ -20,8 +20,18 @@ run: install
 	$(MANAGE) local_admin --port $(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The environment may set PYTHONDONTWRITEBYTECODE; the tests clear it, or every run (and
+# each subprocess it starts) compiles Django and scikit-learn again: seconds each time.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PYTHON) -m pytest
+
+# The fast suite: the Go blog corpus is imported as a slice (see pyproject.toml's addopts).
 test: install
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Everything, the whole Go blog corpus too (`-m ""` lifts the default deselection).
+.PHONY: test-full
+test-full: install
+	$(PYTEST) -m "" $(PYTEST_ARGS)
 
 # The same suite against the local PostgreSQL server.
 test-postgres:

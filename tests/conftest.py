@@ -12,3 +12,14 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+def pytest_collection_finish(session):
+    """Start the production site of tests/test_deploy.py now if a selected test needs it:
+    its subprocesses (about 10 s of work) then run beside the other tests."""
+    if session.config.option.collectonly:
+        return
+    if any("production_site" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests.test_deploy import ProductionSite
+
+        session.config.add_cleanup(ProductionSite.for_session().stop)

@@ -232,7 +232,17 @@ def test_uploads_are_for_staff_only(client, django_user_model):
 
 
 def test_uploads_are_posted(staff_client):
-    assert staff_client.get(reverse(UPLOAD_URL)).status_code == 405
+    # What the editor would send, by GET: refused, and nothing stored.
+    refused = staff_client.get(reverse(UPLOAD_URL), {"alt": "A teal square"}, headers=AJAX)
+    assert refused.status_code == 405
+    assert not Image.objects.exists()
+    # The same by POST, with the file: stored.
+    response = post_upload(staff_client, upload(image_bytes()), alt="A teal square")
+    assert response.status_code == 200
+    image = Image.objects.get()
+    assert response.json() == {"image_code": f"![A teal square]({image.file.url})"}
+    assert (image.width, image.height) == (64, 48)
+    assert Pillow.open(BytesIO(read(image.file.name))).size == (64, 48)
 
 
 def test_the_upload_carries_the_alt_text_it_is_given(staff_client):

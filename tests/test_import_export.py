@@ -1,6 +1,7 @@
 """import_markdown and export_markdown: the fixture sites, the Go blog corpus, round trips."""
 
 import os
+import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -30,7 +31,47 @@ from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactor
 
 SITES = Path(__file__).parent / "fixtures" / "site"
 HUGO, JEKYLL = SITES / "hugo", SITES / "jekyll"
-GO_BLOG = Path(os.environ.get("GO_BLOG_CORPUS", "/work/shared/corpora/go-blog"))
+# The Go blog corpus (read-only, see ../shared/corpora/README.md). `make test` imports a
+# fixed slice of it; the whole corpus runs under the `corpus_full` marker (`make test-full`).
+GO_BLOG = Path(
+    os.environ.get(
+        "GO_BLOG_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpora" / "go-blog"
+    )
+)
+# The slice: the three files that are not posts, posts with tags, several authors, images
+# (present and missing), dotted slugs, timestamps, a date without zero padding, {{play}},
+# {{code}}, {{raw}}, {{video}} and template logic, and redirect pages that point at them.
+GO_BLOG_SLICE = {
+    "skipped": ["README.md", "index.md", "all.md"],
+    "posts": [
+        "intro-generics",  # two authors, tags; its images are not in the corpus
+        "docker",  # an image in its folder
+        "constants",  # {{play}}
+        "go1.1",  # a dot in the slug, images
+        "gofmt",
+        "cgo",
+        "json",
+        "pprof",
+        "1year",
+        "2years",
+        "11years",  # a timestamp, a folder with no {{image}}
+        "survey2024-h1-results",  # an unpadded date: 2024-4-09
+        "go1.6",  # {{block}}, {{raw}}
+        "experiment",  # {{video}}
+        "context",  # {{code}}
+        "compat",
+        "10years",  # raw HTML, missing images
+    ],
+    "redirects": [
+        "go-11-is-released",  # to go1.1
+        "go-fmt-your-code",
+        "c-go-cgo",
+        "json-and-go",
+        "profiling-go-programs",
+        "go-one-year-ago-today",
+        "go-programming-language-turns-two",
+    ],
+}
 
 
 def fresh_storage():
@@ -519,20 +560,66 @@ class ExportTests(TestCase):
         self.assertEqual(dump(), before)
 
 
+def go_blog_slice():
+    """A temporary folder holding the slice of the corpus: its files and their folders."""
+    folder = Path(tempfile.mkdtemp())
+    names = [*GO_BLOG_SLICE["skipped"]]
+    names += [f"{stem}.md" for stem in GO_BLOG_SLICE["posts"] + GO_BLOG_SLICE["redirects"]]
+    for name in names:
+        shutil.copy2(GO_BLOG / name, folder / name)
+    for stem in GO_BLOG_SLICE["posts"]:
+        if (GO_BLOG / stem).is_dir():
+            shutil.copytree(GO_BLOG / stem, folder / stem)
+    return folder
+
+
+def expected_go_blog_outcome(path):
+    """What should happen to a file of the Go blog, read from the file itself."""
+    text = path.read_text()
+    if not text.startswith("---\n"):
+        return "skipped: no front matter"
+    front = text.split("---\n", 2)[1]
+    if path.name in ("index.md", "all.md"):  # the blog's own list pages
+        return "skipped: not a post"
+    if re.search(r"^redirect: ", front, re.M):
+        return "redirect"
+    return "created"
+
+
 @pytest.mark.skipif(not GO_BLOG.is_dir(), reason="the Go blog corpus is not here")
 @fresh_storage()
 class GoBlogTests(TestCase):
+    """A fixed slice of the Go blog; GoBlogFullTests runs the same tests on all of it."""
+
+    # Markdown files, posts created, redirect pages.
+    expected_counts = (
+        len(GO_BLOG_SLICE["skipped"] + GO_BLOG_SLICE["posts"] + GO_BLOG_SLICE["redirects"]),
+        len(GO_BLOG_SLICE["posts"]),
+        len(GO_BLOG_SLICE["redirects"]),
+    )
+
+    @classmethod
+    def corpus(cls):
+        folder = go_blog_slice()
+        cls.addClassCleanup(shutil.rmtree, folder)
+        return folder
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = cls.corpus()
+        super().setUpClass()
+
     @classmethod
     def setUpTestData(cls):
-        cls.report = run_import(GO_BLOG)
+        cls.report = run_import(cls.folder)
 
     def test_every_file_is_imported_or_reported_with_a_reason(self):
-        files = markdown_files(GO_BLOG)
-        self.assertEqual(len(files), 337)
+        files = markdown_files(self.folder)
         outcomes = {rel: self.report.outcome(rel) for rel in files}
-        self.assertNotIn(None, outcomes.values())
-        self.assertEqual(len(self.report.created), 274)
-        self.assertEqual(len(self.report.redirects), 60)
+        expected = {rel: expected_go_blog_outcome(self.folder / rel) for rel in files}
+        self.assertEqual(outcomes, expected)
+        counts = (len(files), len(self.report.created), len(self.report.redirects))
+        self.assertEqual(counts, self.expected_counts)
         self.assertEqual(
             {(path, reason) for path, reason, _detail in self.report.skipped},
             {
@@ -561,6 +648,9 @@ class GoBlogTests(TestCase):
         self.assertEqual(generics.publish_at, datetime(2022, 3, 22, tzinfo=UTC))
         self.assertEqual(generics.state, State.PUBLISHED)
         self.assertEqual(self.client.get("/tags/generics/").status_code, 200)
+        # A date without zero padding.
+        survey = post("survey2024-h1-results")
+        self.assertEqual(survey.publish_at, datetime(2024, 4, 9, tzinfo=UTC))
 
     def test_images_are_copied_and_directives_kept(self):
         docker = post("docker")
@@ -571,13 +661,30 @@ class GoBlogTests(TestCase):
         self.assertIn(
             '~~~\n{{play "constants/string1.go" `/START/` `/STOP/`}}\n~~~', constants.body
         )
+        # Images left out of the corpus are reported, and their posts imported all the same.
+        missing = {
+            path for path, reason, _detail in self.report.warnings if reason == "missing image"
+        }
+        self.assertIn("intro-generics.md", missing)
+        self.assertIn("intro-generics.md", self.report.created)
 
     def test_the_round_trip_is_lossless(self):
         before = dump()
         report = export_wipe_import()
         self.assertEqual(report.skipped, [])
-        self.assertEqual(len(report.created), 274)
+        self.assertEqual(len(report.created), self.expected_counts[1])
         self.assertEqual(dump(), before)
+
+
+@pytest.mark.corpus_full
+class GoBlogFullTests(GoBlogTests):
+    """The whole corpus: `make test-full`."""
+
+    expected_counts = (337, 274, 60)
+
+    @classmethod
+    def corpus(cls):
+        return GO_BLOG
 
 
 class MarkupTests(TestCase):

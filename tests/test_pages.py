@@ -156,11 +156,26 @@ def test_sidebars_come_in_the_seed_order_and_hold_the_right_posts(
     assert reflection.excerpt in html.replace("&#x27;", "'")
 
 
-def test_notes_and_related_thinking_is_only_on_analyses(client):
-    ArticleAnalysisFactory()
-    essay = EssayFactory()
-    html = client.get(essay.get_absolute_url()).content.decode()
+def test_notes_and_related_thinking_is_only_on_analyses(client, django_capture_on_commit_callbacks):
+    # Related lists are computed when the transaction commits: each post below has the
+    # others, which share its tag and its words, as related writing.
+    with django_capture_on_commit_callbacks(execute=True):
+        tide = TagFactory(name="tides")
+        essay = EssayFactory(tags=[tide], body="Tides, harbours and the moon.")
+        analysis = ArticleAnalysisFactory(tags=[tide], analysis="Tides and harbours again.")
+        EssayFactory(tags=[tide], body="The moon pulls the tides in every harbour.")
+
+    essay_page = client.get(essay.get_absolute_url())
+    assert essay_page.context["sidebars"].related
+    html = essay_page.content.decode()
+    assert ">Related writing</h2>" in html
     assert "Notes and related thinking" not in html
+
+    analysis_page = client.get(analysis.get_absolute_url())
+    assert analysis_page.context["sidebars"].related
+    html = analysis_page.content.decode()
+    assert ">Notes and related thinking</h2>" in html
+    assert ">Related writing</h2>" not in html
 
 
 def test_sidebar_sizes_are_site_settings(client):

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from search.index import MARK_START, document
 from search.models import SearchEntry
@@ -247,11 +248,32 @@ def test_a_long_query_is_refused_with_a_friendly_message(client):
 
 
 @pytest.mark.parametrize(
-    "q", ['"unbalanced', "a & b | !c", "(((", "-", ":*", "tide:A", "%_\\", "<>", "\u00e9t\u00e9"]
+    "q, expected",
+    [
+        ('"unbalanced', []),
+        ("a & b | !c", []),
+        ("(((", []),
+        ("-", []),
+        (":*", []),
+        ("tide:A", []),
+        ("%_\\", []),  # LIKE's wildcards: they must not match every post
+        ("<>", []),
+        ("\u00e9t\u00e9", ["summer"]),
+    ],
 )
-def test_odd_queries_are_answered(client, q):
-    EssayFactory(body="Some text.")
-    search(client, q)
+def test_odd_queries_are_answered(client, q, expected):
+    EssayFactory(slug="plain", title="Plain", description="Plain.", body="Some text.")
+    EssayFactory(slug="summer", title="Summer", description="Warm.", body="Un \u00e9t\u00e9 ici.")
+    response = search(client, q)
+    assert [post.slug for post in response.context["posts"]] == expected
+    html = main(response)
+    # The form, holding the query as typed, and no error.
+    assert '<form class="search-form" action="/search/" method="get"' in html
+    assert f'value="{escape(q)}"' in html
+    assert 'role="alert"' not in html
+    count = len(expected)
+    assert f"{count} result{'' if count == 1 else 's'} for “{escape(q)}”" in html
+    assert ("Try fewer words, or different ones." in html) == (count == 0)
 
 
 def test_a_nul_character_is_refused_not_a_crash(client):
