@@ -182,14 +182,13 @@ def query_counts():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from core.models import SiteSettings
     from essays.models import Writing
-    from site_cms.sidebars import Sidebars
+    from tests.sidebars import page_request, render_related, section_links
 
     post = Writing.objects.published().filter(related_links__isnull=False).first()
-    site = SiteSettings.load()
+    request = page_request()
     with CaptureQueriesContext(connection) as sidebar:
-        related = Sidebars(site, current=post).related
+        related = section_links(render_related(post, request), "related")
     client = Client()
     client.get(post.get_absolute_url())  # warm caches
     with CaptureQueriesContext(connection) as page:

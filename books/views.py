@@ -1,12 +1,13 @@
 from django.views.generic import DetailView, ListView
 
-from site_cms.seo import PageMeta, book_meta
-from site_cms.sidebars import SidebarMixin
+from core.meta import PageMeta
+from core.views import SitePageMixin
 
+from .meta import book_meta
 from .models import Book
 
 
-class BookListView(SidebarMixin, ListView):
+class BookListView(SitePageMixin, ListView):
     context_object_name = "books"
 
     def get_queryset(self):
@@ -16,7 +17,7 @@ class BookListView(SidebarMixin, ListView):
         return PageMeta(title="Books", description=f"Books by {self.site.author_name}.")
 
 
-class BookDetailView(SidebarMixin, DetailView):
+class BookDetailView(SitePageMixin, DetailView):
     context_object_name = "book"
 
     def get_queryset(self):

@@ -1,3 +1,5 @@
+from django.urls import register_converter
+
 from .validators import SLUG_PATTERN
 
 
@@ -11,3 +13,7 @@ class PathSlugConverter:
 
     def to_url(self, value):
         return value
+
+
+# Registered once, here: Django refuses a second registration of the same name.
+register_converter(PathSlugConverter, "pathslug")

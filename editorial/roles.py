@@ -4,7 +4,7 @@ it runs after every ``migrate`` (post_migrate, connected in editorial/apps.py).
 - Author: everything.
 - Editor: edits, publishes and schedules everything; manages tags, books and pages.
 - Contributor: writes and edits their own drafts; cannot publish, schedule, or edit a
-  published post (the admin enforces "their own" and "drafts"; see essays/admin.py).
+  published post (the admin enforces "their own" and "drafts"; see editorial/admin/).
 """
 
 from django.apps import apps as global_apps

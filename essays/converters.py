@@ -1,3 +1,5 @@
+from django.urls import register_converter
+
 from .models import SECTIONS
 
 
@@ -11,3 +13,7 @@ class SectionConverter:
 
     def to_url(self, value):
         return value
+
+
+# Registered once, here: Django refuses a second registration of the same name.
+register_converter(SectionConverter, "section")

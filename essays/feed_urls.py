@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import feeds
+from . import (
+    converters,  # noqa: F401  (registers <section:...>)
+    feeds,
+)
 
 app_name = "feeds"
 urlpatterns = [

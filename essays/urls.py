@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import (
+    converters,  # noqa: F401  (registers <section:...>)
+    views,
+)
 
 app_name = "essays"
 urlpatterns = [

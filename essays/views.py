@@ -4,15 +4,16 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from site_cms.seo import PageMeta, writing_meta
-from site_cms.sidebars import SidebarMixin
+from core.meta import PageMeta
+from core.views import SitePageMixin
 
+from .meta import writing_meta
 from .models import SECTIONS, Tag, Writing
 
 PAGE_SIZE = 20
 
 
-class WritingDetailView(SidebarMixin, DetailView):
+class WritingDetailView(SitePageMixin, DetailView):
     """Any post, whatever its type, at /<slug>/.
 
     The public sees published posts only. Staff who may change a post also see it
@@ -58,7 +59,7 @@ class WritingDetailView(SidebarMixin, DetailView):
         return context
 
 
-class ArchiveMixin(SidebarMixin):
+class ArchiveMixin(SitePageMixin):
     """A paginated list of posts at /<base>/ and /<base>/page/N/.
 
     Page 1 lives at the base URL only; a page number out of range, or not a number,
@@ -166,7 +167,7 @@ class TagView(ArchiveMixin, ListView):
         return context
 
 
-class TagIndexView(SidebarMixin, ListView):
+class TagIndexView(SitePageMixin, ListView):
     template_name = "essays/tag_index.html"
     context_object_name = "tags"
 

@@ -1,7 +1,9 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
+
+from core.markdown import render_markdown
 
 from .forms import UploadForm
 from .models import Image
@@ -43,3 +45,10 @@ def refusal(request, errors):
     name = " ".join(upload.name.split()).translate({ord("["): "(", ord("]"): ")"}) if upload else ""
     reasons = " ".join(message for messages in errors.values() for message in messages)
     return f"[Not uploaded: {name}. {reasons}]" if name else f"[Not uploaded. {reasons}]"
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request):
+    """markdownx's live preview, through the site's one sanitiser."""
+    return HttpResponse(render_markdown(request.POST.get("content", "")))

@@ -1,12 +1,12 @@
 from django.views.generic import DetailView
 
-from site_cms.seo import PageMeta
-from site_cms.sidebars import SidebarMixin
+from core.meta import PageMeta
+from core.views import SitePageMixin
 
 from .models import Page
 
 
-class PageDetailView(SidebarMixin, DetailView):
+class PageDetailView(SitePageMixin, DetailView):
     context_object_name = "page"
 
     def get_queryset(self):

@@ -4,9 +4,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import ListView
 
+from core.meta import PageMeta
+from core.views import SitePageMixin
 from essays.models import Writing
-from site_cms.seo import PageMeta
-from site_cms.sidebars import SidebarMixin
 
 from .backends import search_for
 from .forms import SearchForm
@@ -14,7 +14,7 @@ from .forms import SearchForm
 PAGE_SIZE = 20
 
 
-class SearchView(SidebarMixin, ListView):
+class SearchView(SitePageMixin, ListView):
     """/search/?q=words&page=N over published writing. No q: the form alone.
 
     The page number is ``?page=`` here (the query is in the query string anyway); a

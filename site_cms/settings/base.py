@@ -45,15 +45,18 @@ INSTALLED_APPS = [
     # Search's stored vector column; harmless on SQLite.
     "django.contrib.postgres",
     "markdownx",
+    # The site's apps from the ground up: each may import only the apps listed before
+    # it (README, "The layout"; tests/test_layers.py checks it).
     "core",
-    "essays",
+    "images",
     "books",
     "pages",
+    "essays",
     "search",
-    "images",
     "related",
-    "transfer",
     "editorial",
+    "transfer",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "site_cms.context_processors.site",
+                "core.context_processors.site",
+                "pages.context_processors.navigation",
             ],
         },
     },

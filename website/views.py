@@ -4,13 +4,12 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from books.models import Book
+from core.meta import PageMeta, person
+from core.views import SitePageMixin
 from essays.models import Writing
 from essays.views import WritingDetailView
 from pages.models import Page, Project
 from pages.views import PageDetailView
-
-from .seo import PageMeta, person
-from .sidebars import SidebarMixin
 
 EPISODES_ON_PODCAST_PAGE = 20
 
@@ -26,7 +25,7 @@ def root_slug(request, slug):
         return _page_detail(request, slug=slug)
 
 
-class HomeView(SidebarMixin, TemplateView):
+class HomeView(SitePageMixin, TemplateView):
     """The author's landing page: hero book, bio, promo cards, projects, then the sidebars."""
 
     template_name = "home.html"
@@ -47,7 +46,7 @@ class HomeView(SidebarMixin, TemplateView):
         return context
 
 
-class WritingHubView(SidebarMixin, TemplateView):
+class WritingHubView(SitePageMixin, TemplateView):
     """/writing/: an intro, then Featured writing, Books and Recent writing as the page itself."""
 
     template_name = "writing_hub.html"
@@ -59,7 +58,7 @@ class WritingHubView(SidebarMixin, TemplateView):
         )
 
 
-class PodcastView(SidebarMixin, TemplateView):
+class PodcastView(SitePageMixin, TemplateView):
     template_name = "podcast.html"
 
     def get_meta(self):

@@ -1,17 +1,18 @@
-"""The editorial side of the admin: roles enforced, revisions, share links, the calendar."""
+"""Roles enforced, publishing buttons, share links and revisions for a writing type's admin."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.publishing import Status
-from essays.models import Tag, Writing
+from essays.models import Tag
 
-from . import calendar, revisions
-from .models import PreviewLink, Revision
+from .. import revisions
+from ..models import PreviewLink
 
 PUBLISHING_FIELDS = ["status", "publish_at", "featured", "author"]
 
@@ -33,8 +34,6 @@ class PreviewLinkInline(admin.TabularInline):
     def share_link(self, obj):
         if obj.pk is None:
             return _("Save to create the link.")
-        from django.utils.html import format_html
-
         url = obj.get_absolute_url()
         state = _("live") if obj.is_live() else _("not working")
         return format_html('<a href="{}">{}</a> ({})', url, url, state)
@@ -154,89 +153,3 @@ class EditorialAdminMixin:
         )
         opts = obj._meta
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
-
-
-@admin.register(Writing)
-class AllWritingAdmin(admin.ModelAdmin):
-    """Every post of every type in one list, with the editorial calendar."""
-
-    list_display = ["title", "kind", "state", "publish_at", "author"]
-    list_filter = ["kind", "status"]
-    search_fields = ["title", "slug"]
-    date_hierarchy = "publish_at"
-    list_select_related = ["author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if can_publish(request) else queryset.filter(author=request.user)
-
-    @admin.display(description=_("state"))
-    def state(self, obj):
-        return obj.state_label
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """Edit a post with its own type's form."""
-        writing = get_object_or_404(self.get_queryset(request), pk=object_id)
-        return redirect(reverse(f"admin:essays_{writing.kind}_change", args=[writing.pk]))
-
-    def get_urls(self):
-        urls = [
-            path(
-                "calendar/",
-                self.admin_site.admin_view(self.calendar_view),
-                name="essays_writing_calendar",
-            ),
-            path(
-                "<int:pk>/reschedule/",
-                self.admin_site.admin_view(self.reschedule_view),
-                name="essays_writing_reschedule",
-            ),
-        ]
-        return urls + super().get_urls()
-
-    def calendar_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        month = calendar.parse_month(request.GET.get("month"))
-        posts = self.get_queryset(request)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Editorial calendar"),
-            "opts": self.opts,
-            "month": calendar.month_grid(posts, month),
-            "queue": calendar.queue(posts),
-            "can_reschedule": can_publish(request),
-        }
-        return TemplateResponse(request, "admin/editorial/calendar.html", context)
-
-    def reschedule_view(self, request, pk):
-        if request.method != "POST" or not can_publish(request):
-            raise PermissionDenied
-        writing = get_object_or_404(Writing, pk=pk).specific
-        form = calendar.RescheduleForm(request.POST)
-        if form.is_valid():
-            writing.publish_at = form.cleaned_data["publish_at"]
-            writing.save()
-            state = {"title": writing, "state": writing.state_label}
-            messages.success(request, _("“%(title)s”: %(state)s.") % state)
-        else:
-            for error in form.errors.get("publish_at", []):
-                failure = {"title": writing, "error": error}
-                messages.error(request, _("“%(title)s” was not moved: %(error)s") % failure)
-        return redirect(request.POST.get("next") or reverse("admin:essays_writing_calendar"))
-
-
-@admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["created", "content_type", "object_id", "user", "changed"]
-    list_filter = ["content_type"]
-    date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

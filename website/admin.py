@@ -1,0 +1,56 @@
+"""The site's settings in the admin: here, at the top, because the podcast artwork is
+checked by the image library's upload field (``images``), which sits above ``core``."""
+
+from django.contrib import admin
+from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import SiteSettings
+from images.forms import RasterImageField
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    # The podcast artwork is checked like every upload: real JPEG/PNG/GIF/WebP, within
+    # the limits (Django's ImageField would take any format Pillow reads).
+    formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
+    fieldsets = [
+        (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
+        (
+            _("Landing page and hubs"),
+            {"fields": ["books_pitch", "work_pitch", "writing_intro", "blog_strapline"]},
+        ),
+        (_("Newsletter"), {"fields": ["newsletter_name", "newsletter_url", "newsletter_pitch"]}),
+        (
+            _("Podcast"),
+            {
+                "description": _("The podcast feed needs the artwork and the owner's email."),
+                "fields": [
+                    "podcast_title",
+                    "podcast_description",
+                    "podcast_artwork",
+                    "podcast_owner_email",
+                    "podcast_apple_url",
+                    "podcast_category",
+                    "podcast_explicit",
+                ],
+            },
+        ),
+        (
+            _("Sidebars: how many items each shows"),
+            {"fields": ["featured_count", "books_count", "recent_count", "related_count"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: go straight to it (creating it with the defaults if need be).
+        settings, _created = SiteSettings.objects.get_or_create(pk=1)
+        return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))

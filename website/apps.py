@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    """The site's own pages, on top of every other app: the landing page, the writing
+    hub, the podcast page, the root /<slug>/ dispatcher, the sitemap, the demo seed."""
+
+    name = "website"
+    verbose_name = "Website"
