@@ -48,10 +48,12 @@ def seed_lines():
 
 @pytest.fixture
 def load(django_capture_on_commit_callbacks):
-    def run():
+    def run(*args):
         # Related lists are computed when the transaction commits.
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("seed_demo", stdout=StringIO())
+            out = StringIO()
+            call_command("seed_demo", *args, stdout=out)
+        return out.getvalue()
 
     return run
 
@@ -59,8 +61,26 @@ def load(django_capture_on_commit_callbacks):
 def test_seed_demo_is_idempotent(load):
     load()
     counts = (Writing.objects.count(), Book.objects.count())
-    load()
+    load("--force")
     assert (Writing.objects.count(), Book.objects.count()) == counts == (10, 2)
+
+
+def test_seed_demo_never_touches_a_site_with_content(load):
+    """``make run`` calls it on every start: the author's edits of demo posts stay."""
+    load()
+    post = Writing.objects.get(slug="article-analysis-the-rise-of-the-micro-credentials-movement")
+    Writing.objects.filter(pk=post.pk).update(title="The author's own title")
+    Book.objects.all().delete()
+    assert "not loaded" in load()
+    post.refresh_from_db()
+    assert post.title == "The author's own title"
+    assert not Book.objects.exists()
+
+
+def test_seed_demo_leaves_an_imported_site_alone(load):
+    Book.objects.create(title="Only a book", slug="only-a-book")
+    load()
+    assert not Writing.objects.exists()
 
 
 def test_the_analysis_page_renders_the_seed_page_in_order(client, load):

@@ -1,5 +1,9 @@
 """Load the seed page's content: ``python manage.py seed_demo``. Safe to run again.
 
+It fills an empty site only: once there is any post, book or page, it changes
+nothing, so ``make run`` (which calls it every time) never overwrites the author's
+work. ``--force`` puts the demo's rows back as the seed shows them (development only).
+
 Only text that the seed page shows is used. Where it shows no body, the body is one
 line saying so. Dates are fixed so that "Recent writing" lists what the seed lists.
 """
@@ -13,7 +17,7 @@ from django.db import transaction
 from books.models import Book
 from core.models import SiteSettings
 from core.publishing import Status
-from essays.models import ArticleAnalysis, DevReflection, Essay, Tag
+from essays.models import ArticleAnalysis, DevReflection, Essay, Tag, Writing
 from pages.models import Page, Project
 from related.models import RelatedChoice
 
@@ -229,11 +233,25 @@ PROJECTS = [
 ]
 
 
+def has_content():
+    return any(model.objects.exists() for model in (Writing, Book, Page))
+
+
 class Command(BaseCommand):
-    help = "Load the seed page's demo content (idempotent: updates, never duplicates)."
+    help = "Load the seed page's demo content into an empty site."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it even if the site has content: the demo's own rows are reset.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, force=False, **options):
+        if has_content() and not force:
+            self.stdout.write("The site has content: demo content not loaded.")
+            return
         counts = {"created": 0, "updated": 0}
 
         def upsert(model, slug, **fields):
