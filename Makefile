@@ -5,6 +5,11 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 
+# The environment may set PYTHONDONTWRITEBYTECODE; then every command, and each
+# subprocess a test starts, compiles Django again (1 to 2 s each). Python keeps its
+# bytecode here.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install run test test-postgres lint clean
 
 .tools/bin/uv:
@@ -20,9 +25,7 @@ run: install
 	$(MANAGE) local_admin --port $(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# The environment may set PYTHONDONTWRITEBYTECODE; the tests clear it, or every run (and
-# each subprocess it starts) compiles Django and scikit-learn again: seconds each time.
-PYTEST := PYTHONDONTWRITEBYTECODE= $(PYTHON) -m pytest
+PYTEST := $(PYTHON) -m pytest
 
 # The fast suite: the Go blog corpus is imported as a slice (see pyproject.toml's addopts).
 test: install
