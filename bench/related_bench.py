@@ -21,6 +21,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from datetime import UTC, datetime, timedelta
@@ -202,7 +203,11 @@ def main():
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--db", default="/tmp/related_bench.sqlite3")
+    parser.add_argument(
+        "--db",
+        default=os.path.join(tempfile.gettempdir(), "related_bench.sqlite3"),
+        help="The scratch SQLite file (when DATABASE_URL is not set).",
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{args.db}"
     setup(database_url)
