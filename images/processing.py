@@ -59,7 +59,7 @@ def rendition_widths(width):
     return sorted({w for w in widths if w < width} | {min(width, widths[-1])})
 
 
-def save_image(field_file):
+def save_image(field_file, renditions=True):
     """Check, clean and store the upload a model's file field holds, then its renditions.
 
     ``field_file`` holds a new upload not yet in storage (``field_file._committed`` is
@@ -67,7 +67,8 @@ def save_image(field_file):
     not acceptable; otherwise saves the cleaned file under a safe name with the right
     extension (``save=False``: the caller saves the model) and returns a ``Stored``.
     Every file is encoded before any is stored, so a refusal leaves nothing behind, and
-    a storage failure is not mistaken for a bad image.
+    a storage failure is not mistaken for a bad image. ``renditions=False``: the clean
+    file alone, for an image used at its own size (the podcast artwork).
     """
     upload = field_file.file
     inspection = inspect(upload)
@@ -80,7 +81,7 @@ def save_image(field_file):
                 still = upright(source)
                 content = encode(still, inspection.format, ORIGINAL_QUALITY)
                 width, height = still.size
-                sizes = resized_copies(still, inspection.format)
+                sizes = resized_copies(still, inspection.format) if renditions else []
     except BOMBS as error:
         raise too_many_pixels() from error
     except UNREADABLE_ERRORS as error:

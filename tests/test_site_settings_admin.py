@@ -69,3 +69,20 @@ def test_podcast_artwork_must_be_a_real_image(staff_client):
     assert response.status_code == 200
     assert "podcast_artwork" in response.context["adminform"].form.errors
     assert not SiteSettings.load().podcast_artwork
+
+
+def test_podcast_artwork_is_stored_without_its_metadata(staff_client):
+    SiteSettings.objects.create()
+    exif = Pillow.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x010E] = "Taken at home, 12 Example Street"  # ImageDescription
+    out = BytesIO()
+    Pillow.new("RGB", (1400, 1400), "teal").save(out, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("artwork.jpg", out.getvalue(), "image/jpeg")
+    assert Pillow.open(BytesIO(out.getvalue())).getexif()
+
+    assert staff_client.post(URL, form(podcast_artwork=upload)).status_code == 302
+    with SiteSettings.load().podcast_artwork.open() as stored:
+        image = Pillow.open(stored)
+        assert image.size == (1400, 1400)
+        assert not image.getexif()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import SiteSettings
 from images.forms import RasterImageField
+from images.processing import save_image
 
 
 @admin.register(SiteSettings)
@@ -16,6 +17,12 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     # The podcast artwork is checked like every upload: real JPEG/PNG/GIF/WebP, within
     # the limits (Django's ImageField would take any format Pillow reads).
     formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
+
+    def save_model(self, request, obj, form, change):
+        if "podcast_artwork" in form.changed_data and obj.podcast_artwork:
+            # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
+            save_image(obj.podcast_artwork, renditions=False)
+        super().save_model(request, obj, form, change)
     fieldsets = [
         (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
         (
