@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from core.models import SiteSettings
 
@@ -7,7 +8,7 @@ from ..models import RelatedLink
 register = template.Library()
 
 
-@register.inclusion_tag("includes/sidebars/related.html", takes_context=True)
+@register.inclusion_tag("includes/sidebars/posts.html", takes_context=True)
 def related_writing(context, post):
     """The related-content engine's suggestions for ``post``, pins first: one query.
 
@@ -16,7 +17,10 @@ def related_writing(context, post):
     thinking", as the seed page does; other posts "Related writing".
     """
     count = SiteSettings.for_request(context["request"]).related_count
-    if post is None or not getattr(post, "pk", None) or not count:
-        return {"posts": []}
-    links = RelatedLink.objects.public_for(post)[:count]
-    return {"posts": [link.target for link in links], "current": post}
+    analysis = getattr(post, "kind", "") == "articleanalysis"
+    heading = _("Notes and related thinking") if analysis else _("Related writing")
+    section = {"name": "related", "heading": heading, "posts": []}
+    if getattr(post, "pk", None) and count:
+        links = RelatedLink.objects.public_for(post)[:count]
+        section["posts"] = [link.target for link in links]
+    return section
