@@ -17,12 +17,6 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     # The podcast artwork is checked like every upload: real JPEG/PNG/GIF/WebP, within
     # the limits (Django's ImageField would take any format Pillow reads).
     formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
-
-    def save_model(self, request, obj, form, change):
-        if "podcast_artwork" in form.changed_data and obj.podcast_artwork:
-            # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
-            save_image(obj.podcast_artwork, renditions=False)
-        super().save_model(request, obj, form, change)
     fieldsets = [
         (_("The author"), {"fields": ["author_name", "credential", "tagline", "short_bio"]}),
         (
@@ -61,3 +55,9 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         # One row: go straight to it (creating it with the defaults if need be).
         settings, _created = SiteSettings.objects.get_or_create(pk=1)
         return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))
+
+    def save_model(self, request, obj, form, change):
+        if "podcast_artwork" in form.changed_data and obj.podcast_artwork:
+            # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
+            save_image(obj.podcast_artwork, renditions=False)
+        super().save_model(request, obj, form, change)
