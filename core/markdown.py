@@ -105,12 +105,25 @@ _h1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 def render_markdown(text):
     """Markdown source to sanitised HTML."""
+    return postprocess(markdown_html(text))
+
+
+def markdown_html(text):
+    """Markdown source to sanitised HTML, before the post-processors: what the author wrote.
+
+    Checks of the source (alt text) read this, since post-processors rewrite what they
+    find; a model rendering several things from one text keeps it rather than render twice.
+    """
     html = markdown.markdown(
         text or "", extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
     )
     # The page title is the only h1; a "# heading" in a body becomes an h2 rather than vanish.
     html = _h1.sub(r"<\1h2", html)
-    html = sanitize_html(html)
+    return sanitize_html(html)
+
+
+def postprocess(html):
+    """Run the ``MARKDOWN_POSTPROCESSORS`` over sanitised HTML, in order."""
     for path in getattr(settings, "MARKDOWN_POSTPROCESSORS", ()):
         html = import_string(path)(html)
     return html

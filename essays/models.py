@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from core.markdown import excerpt, plain_text, render_markdown
+from core.markdown import excerpt, markdown_html, plain_text, postprocess
 from core.publishing import Publishable, PublishableQuerySet
 from core.redirects import keeping_old_address
 from core.validators import (
@@ -37,10 +37,30 @@ class TagQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("tag_id"))
 
     def for_names(self, names):
-        """The tags with these names, created when missing (matched by slug: "AI" is "ai")."""
-        return [
-            self.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in names
+        """The tags with these names, in order, created when missing: one query when none is.
+
+        Matched by slug ("AI" is "ai"), else by name (a tag whose slug was edited).
+        """
+        wanted = {}
+        for name in names:
+            wanted.setdefault(slugify(name), name)
+        tags = self._matching(wanted)
+        new = [
+            self.model(name=name, slug=slug) for slug, name in wanted.items() if slug not in tags
         ]
+        if new:
+            # ignore_conflicts: a tag another save made meanwhile is taken, not duplicated.
+            self.bulk_create(new, ignore_conflicts=True)
+            tags = self._matching(wanted)
+        return [tags[slug] for slug in wanted]
+
+    def _matching(self, wanted):
+        """{slug: tag} for the {slug: name} pairs found, by slug first, then by name."""
+        found = list(self.filter(models.Q(slug__in=wanted) | models.Q(name__in=wanted.values())))
+        by_slug = {tag.slug: tag for tag in found}
+        by_name = {tag.name: tag for tag in found}
+        matches = {slug: by_slug.get(slug) or by_name.get(name) for slug, name in wanted.items()}
+        return {slug: tag for slug, tag in matches.items() if tag is not None}
 
     def with_post_counts(self):
         """Each tag's number of published posts, as ``post_count``."""
@@ -64,9 +84,21 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
+        self._stored = (self.name, self.slug)
 
     def get_absolute_url(self):
         return reverse("essays:tag", kwargs={"tag": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Remember what is stored, so that a save can tell whether the tag was renamed.
+        tag = super().from_db(db, field_names, values, **kwargs)
+        tag._stored = (tag.__dict__.get("name"), tag.__dict__.get("slug"))
+        return tag
+
+    def renamed(self):
+        """Whether the name or slug differ from the stored ones (True when not known)."""
+        return getattr(self, "_stored", None) != (self.name, self.slug)
 
 
 class WritingQuerySet(PublishableQuerySet):
@@ -221,16 +253,25 @@ class Writing(Publishable):
                 label = self._meta.get_field(source).verbose_name
                 problems.append(_("The %(field)s is empty.") % {"field": label})
         for source, _html in self.markdown_fields():
-            for url in images_missing_alt(getattr(self, source)):
+            for url in images_missing_alt(self._markdown_html(source)):
                 problems.append(
                     _("The image %(url)s has no alt text: describe it in ![…](url).") % {"url": url}
                 )
         return problems
 
+    def _markdown_html(self, source):
+        """The field's Markdown as sanitised HTML, rendered once per text: the publish gate
+        (in the form's clean) and the save that follows share it."""
+        text = getattr(self, source)
+        kept = self.__dict__.setdefault("_markdown_kept", {})
+        if source not in kept or kept[source][0] != text:
+            kept[source] = (text, markdown_html(text))
+        return kept[source][1]
+
     def render(self):
         texts = []
         for source, target in self.markdown_fields():
-            html = render_markdown(getattr(self, source))
+            html = postprocess(self._markdown_html(source))
             setattr(self, target, html)
             texts.append(plain_text(html))
         body = texts[0] if texts else ""
@@ -245,11 +286,18 @@ class Writing(Publishable):
             check_root_slug_free(self)
 
     def save(self, *args, **kwargs):
-        self.kind = self._meta.model_name
+        base_row = type(self) is Writing
+        if not base_row:
+            self.kind = self._meta.model_name
+        elif not self.kind:
+            raise TypeError("A new post is saved as its own type, such as Essay.")
         self.title = self.title or self.default_title()
         if not self.slug:
             self.slug = self._unique_slug(slugify(self.title)[:190] or self.kind)
-        self.render()
+        # A base row (``Writing.objects.first()``) has no Markdown: its type's table does.
+        # Its HTML, excerpt and word count stay as its last save as its own type made them.
+        if not base_row:
+            self.render()
         # A published post keeps its old address working when its slug changes.
         with keeping_old_address(self, Writing.objects.published()):
             super().save(*args, **kwargs)

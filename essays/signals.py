@@ -1,0 +1,97 @@
+"""One signal, ``post_changed``: a post, or its tags, changed.
+
+The apps that keep something in step with posts (search's index, related's lists,
+editorial's revisions) listen to this alone, instead of each hooking Django's model
+signals on every type of writing and on tags, and each working out whose tags a
+``tag.writings.clear()`` or a tag's deletion touched. Essays sends it and imports none
+of them. Sent with ``sender=Writing`` and:
+
+- ``change``: ``SAVED`` (any row of any type, the base row included), ``DELETING``
+  (sent at pre_delete, once per post: the post, and whatever points at it, such as the
+  lists that hold it, can still be read; the cascade follows in the same transaction),
+  or ``TAGS`` (tags added, removed or cleared from either side, a tag renamed or
+  deleted; sent once the change is made).
+- ``pks``: the Writing pks concerned, a non-empty list.
+- ``instance``: the post the change came through: the row saved (of its own type, or
+  the base row), the base row deleted, the post whose ``post.tags`` changed; None when
+  it came through a tag (``tag.writings``, a tag renamed or deleted).
+- ``created``: for ``SAVED``, whether the row is new (a new post has no tags yet).
+- ``using``: the database alias.
+
+Fixtures' rows (``raw`` saves) send nothing, though the tags a fixture sets do: rebuild
+what depends on posts after loading them.
+"""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import Signal
+
+from .models import Tag, Writing
+
+SAVED, DELETING, TAGS = "saved", "deleting", "tags"
+
+post_changed = Signal()
+
+
+def _send(change, pks, using, instance=None, created=False):
+    pks = sorted(pks)
+    if pks:
+        post_changed.send(
+            sender=Writing, change=change, pks=pks, using=using, instance=instance, created=created
+        )
+
+
+def writing_saved(sender, instance, created, raw, using, **kwargs):
+    if not raw:
+        _send(SAVED, [instance.pk], using, instance, created)
+
+
+def writing_deleting(sender, instance, using, **kwargs):
+    _send(DELETING, [instance.pk], using, instance)
+
+
+def tags_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if reverse and action == "pre_clear":
+        # tag.writings.clear() gives no pks: note whose tags change while they can be read.
+        instance._cleared_writings = list(
+            instance.writings.using(using).values_list("pk", flat=True)
+        )
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        # add() of tags the post already has sends an empty pk_set: nothing changed.
+        if pk_set is None or pk_set:
+            _send(TAGS, [instance.pk], using, instance)
+    elif action == "post_clear":
+        _send(TAGS, instance.__dict__.pop("_cleared_writings", []), using)
+    else:
+        _send(TAGS, pk_set, using)
+
+
+def tag_saved(sender, instance, created, raw, using, **kwargs):
+    """A renamed tag changes the tags of every post that carries it (a new one: of none)."""
+    if not created and not raw and instance.renamed():
+        _send(TAGS, instance.writings.using(using).values_list("pk", flat=True), using)
+
+
+def tag_deleting(sender, instance, using, **kwargs):
+    instance._deleted_writings = list(instance.writings.using(using).values_list("pk", flat=True))
+
+
+def tag_deleted(sender, instance, using, **kwargs):
+    _send(TAGS, instance.__dict__.pop("_deleted_writings", []), using)
+
+
+def connect():
+    # Model signals name the class saved or deleted, never its parents: connect every type.
+    for model in apps.get_models():
+        if issubclass(model, Writing):
+            label = model._meta.label
+            post_save.connect(writing_saved, sender=model, dispatch_uid=f"essays:saved:{label}")
+    # Deleting a post, whichever class is asked (its type, the base, a proxy), deletes
+    # its base row too: Django's collector adds it. pre_delete for Writing: once a post.
+    pre_delete.connect(writing_deleting, sender=Writing, dispatch_uid="essays:deleting")
+    m2m_changed.connect(tags_changed, sender=Writing.tags.through, dispatch_uid="essays:tags")
+    post_save.connect(tag_saved, sender=Tag, dispatch_uid="essays:tag-saved")
+    pre_delete.connect(tag_deleting, sender=Tag, dispatch_uid="essays:tag-deleting")
+    post_delete.connect(tag_deleted, sender=Tag, dispatch_uid="essays:tag-deleted")
