@@ -1,5 +1,7 @@
 import pytest
 
+LAST_SITE_USER = pytest.StashKey()
+
 
 @pytest.fixture
 def staff_client(client, django_user_model):
@@ -15,11 +17,39 @@ def pytest_report_header(config):
 
 
 def pytest_collection_finish(session):
-    """Start the production site of tests/test_deploy.py now if a selected test needs it:
-    its subprocesses (about 10 s of work) then run beside the other tests."""
+    """Start the subprocesses that selected tests will wait for, so that their seconds of
+    work run on the core the tests leave free: the production site of tests/test_deploy.py
+    (about 3 s, then gunicorn), then the fresh interpreter of tests/test_startup.py (about
+    2 s), once the site is up so that the two do not compete with the tests for a core."""
     if session.config.option.collectonly:
         return
-    if any("production_site" in getattr(item, "fixturenames", ()) for item in session.items):
+    needs = {name: [] for name in ("production_site", "startup_probe")}
+    for item in session.items:
+        for name in needs.keys() & set(getattr(item, "fixturenames", ())):
+            needs[name].append(item)
+    site = None
+    if needs["production_site"]:
         from tests.test_deploy import ProductionSite
 
-        session.config.add_cleanup(ProductionSite.for_session().stop)
+        site = ProductionSite.for_session()
+        session.config.add_cleanup(site.stop)
+        session.config.stash[LAST_SITE_USER] = needs["production_site"][-1]
+    if needs["startup_probe"]:
+        from tests.test_startup import Probe
+
+        probe = Probe.for_session()
+        session.config.add_cleanup(probe.stop)
+        probe.start(after=site.served if site else None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Once the last test that needs the production site is over, stop it in the
+    background (gunicorn takes about half a second) instead of at the end of the session."""
+    try:
+        return (yield)
+    finally:
+        if item is item.config.stash.get(LAST_SITE_USER, None):
+            from tests.test_deploy import ProductionSite
+
+            ProductionSite.for_session().stop_soon()

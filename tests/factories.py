@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 from itertools import count
 
@@ -45,7 +46,32 @@ class WritingFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
-            self.tags.add(*extracted)
+            if _tagging_later is None:
+                self.tags.add(*extracted)
+            else:
+                for tag in extracted:
+                    _tagging_later.setdefault(tag, []).append(self)
+
+
+# {tag: [post, ...]} while tags_in_bulk() is open.
+_tagging_later = None
+
+
+@contextmanager
+def tags_in_bulk():
+    """Posts made inside get their ``tags=[...]`` when it closes: one ``tag.writings.add()``
+    per tag instead of one ``post.tags.add()`` per post. The rows, the search index and
+    the related refresh end up the same (both are a tag change of those posts), in a
+    tenth of the time: for the tests that make hundreds of posts to measure a page."""
+    global _tagging_later
+    assert _tagging_later is None, "tags_in_bulk() does not nest"
+    _tagging_later = {}
+    try:
+        yield
+        for tag, posts in _tagging_later.items():
+            tag.writings.add(*posts)
+    finally:
+        _tagging_later = None
 
 
 class EssayFactory(WritingFactory):

@@ -3,7 +3,8 @@
 One production site is made per session, in a temporary folder: one subprocess runs the
 deploy checks, then migrates, loads the demo content and collects the static files; one
 gunicorn serves it to every test that asks for it. It starts in the background as soon as
-the tests are collected (see tests/conftest.py).
+the tests are collected, and stops in the background once the last of them is over (see
+tests/conftest.py).
 """
 
 import gzip
@@ -142,8 +143,8 @@ class ProductionSite:
         self.steps = self.url = self.error = None
         self.processes = []
         self.prepared, self.served = threading.Event(), threading.Event()
-        self._lock = threading.Lock()
-        self._stopping = False
+        self._lock, self._stop_lock = threading.Lock(), threading.Lock()
+        self._stopping = self._stopped = False
         self._thread = threading.Thread(target=self._run, name="production-site", daemon=True)
 
     def start(self):
@@ -232,18 +233,27 @@ class ProductionSite:
             time.sleep(0.2)
 
     def stop(self):
-        with self._lock:
-            self._stopping = True
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        self._thread.join(timeout=DEADLINE)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Stop the processes and remove the folder; a second call waits for the first."""
+        with self._stop_lock:
+            if self._stopped:
+                return
+            with self._lock:
+                self._stopping = True
+            for process in self.processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+            self._thread.join(timeout=DEADLINE)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._stopped = True
+
+    def stop_soon(self):
+        """Stop in a background thread: no test needs the site any more."""
+        threading.Thread(target=self.stop, name="production-site-stop", daemon=True).start()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,13 @@ from django.urls import reverse
 from core.models import SiteSettings
 from essays.feeds import CONTENT_NS, ITUNES_NS
 
-from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory, TagFactory
+from .factories import (
+    ArticleAnalysisFactory,
+    DevReflectionFactory,
+    EssayFactory,
+    TagFactory,
+    tags_in_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -266,9 +272,11 @@ def test_the_feed_links_for_the_head():
 
 
 def _add_posts(count, tag):
-    for n in range(count):
-        factory = list(FACTORIES.values())[n % 3]
-        factory(tags=[tag, TagFactory(name=f"t{n % 4}")], audio_url="https://cdn.example.com/a.mp3")
+    with tags_in_bulk():
+        for n in range(count):
+            factory = list(FACTORIES.values())[n % 3]
+            tags = [tag, TagFactory(name=f"t{n % 4}")]
+            factory(tags=tags, audio_url="https://cdn.example.com/a.mp3")
 
 
 def _feed_queries(client, url):

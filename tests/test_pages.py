@@ -15,6 +15,7 @@ from .factories import (
     DevReflectionFactory,
     EssayFactory,
     TagFactory,
+    tags_in_bulk,
 )
 from .public import public_urls
 from .sidebars import section_links
@@ -196,9 +197,10 @@ def _page_queries(client, url):
 
 
 def _add_posts(count, tag):
-    for n in range(count):
-        factory = (EssayFactory, ArticleAnalysisFactory, DevReflectionFactory)[n % 3]
-        factory(tags=[tag], featured=n % 7 == 0)
+    with tags_in_bulk():
+        for n in range(count):
+            factory = (EssayFactory, ArticleAnalysisFactory, DevReflectionFactory)[n % 3]
+            factory(tags=[tag], featured=n % 7 == 0)
     for _ in range(count // 20):
         BookFactory()
 

@@ -21,6 +21,7 @@ from .factories import (
     EssayFactory,
     TagFactory,
     hours_ago,
+    tags_in_bulk,
 )
 
 pytestmark = pytest.mark.django_db
@@ -134,11 +135,12 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
 def _add_content(count):
     tags = [TagFactory(name=f"t{n}") for n in range(4)]
-    for n in range(count):
-        factory = (EssayFactory, ArticleAnalysisFactory, DevReflectionFactory)[n % 3]
-        factory(tags=[tags[n % 4]])
-        BookFactory()
-        make_page()
+    with tags_in_bulk():
+        for n in range(count):
+            factory = (EssayFactory, ArticleAnalysisFactory, DevReflectionFactory)[n % 3]
+            factory(tags=[tags[n % 4]])
+            BookFactory()
+            make_page()
 
 
 # A count and a page of rows for each of writing, books, pages and tags; none for the static pages.
