@@ -77,6 +77,32 @@ def test_seed_demo_never_touches_a_site_with_content(load):
     assert not Book.objects.exists()
 
 
+def test_running_make_run_twice_keeps_what_the_author_changed(load):
+    """An edited About page, a book's status and a post set back to Draft survive a
+    second ``seed_demo``, which ``make run`` calls on every start."""
+    from core.publishing import Status
+    from pages.models import Page
+
+    load()
+    about = Page.objects.get(slug="about")
+    about.body = "My own words."
+    about.save()
+    book = Book.objects.first()
+    book.status = Status.DRAFT
+    book.save()
+    post = Writing.objects.first().specific
+    post.status = Status.DRAFT
+    post.save()
+
+    load()
+    about.refresh_from_db()
+    book.refresh_from_db()
+    post.refresh_from_db()
+    assert about.body == "My own words."
+    assert book.status == Status.DRAFT
+    assert post.status == Status.DRAFT
+
+
 def test_seed_demo_leaves_an_imported_site_alone(load):
     Book.objects.create(title="Only a book", slug="only-a-book")
     load()
