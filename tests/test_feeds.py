@@ -112,7 +112,9 @@ def test_items_carry_the_sanitised_html_stored_on_save(client):
     html = channel.find(f"item[link='{absolute(essay)}']").findtext(CONTENT)
     assert "<strong>Bold</strong>" in html
     assert "<script" not in html and "alert('x')" not in html
-    assert "javascript:" not in html and "onerror" not in html
+    # The javascript: link stays the inert text it was written as; it is no link.
+    assert 'href="javascript:' not in html and "onerror" not in html
+    assert "<p>[bad](javascript:alert(1))</p>" in html
     assert '<img src="/a.png">' in html
 
 

@@ -2,12 +2,12 @@
 what, and what the apps that listen to it do; Markdown rendered once per save; and what
 an admin save costs in all."""
 
-import markdown
 import pytest
 from django.core import serializers
 from django.db import connection, transaction
 from django.urls import reverse
 
+import core.markdown
 from editorial.models import Revision
 from essays.models import ArticleAnalysis, DevReflection, Essay, Tag, Writing
 from essays.signals import DELETING, SAVED, TAGS, post_changed
@@ -244,11 +244,9 @@ def test_a_rolled_back_change_leaves_nothing_for_the_next_commit(
 
 @pytest.fixture
 def conversions(monkeypatch):
-    """The Markdown texts python-markdown converted."""
-    texts, convert = [], markdown.markdown
-    monkeypatch.setattr(
-        markdown, "markdown", lambda text, **kw: texts.append(text) or convert(text, **kw)
-    )
+    """The Markdown texts the parser converted (``core.markdown.convert``, its one entry)."""
+    texts, convert = [], core.markdown.convert
+    monkeypatch.setattr(core.markdown, "convert", lambda text: texts.append(text) or convert(text))
     return texts
 
 
