@@ -24,5 +24,8 @@ class BookAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "subtitle", "description", "pitch"]}),
         ("Cover", {"fields": ["cover", "cover_alt", "cover_decorative"]}),
         ("Buying", {"fields": ["stage", "buy_url", "buy_label"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "display_order", "home_hero"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_at", "expire_at", "display_order", "home_hero"]},
+        ),
     ]

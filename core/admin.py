@@ -8,7 +8,7 @@ from .publishing import State
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Filter by what a reader sees: draft, scheduled or published."""
+    """Filter by what a reader sees: draft, scheduled, published or expired."""
 
     title = _("state")
     parameter_name = "state"
@@ -24,6 +24,8 @@ class StateFilter(admin.SimpleListFilter):
                 return queryset.scheduled()
             case State.PUBLISHED:
                 return queryset.published()
+            case State.EXPIRED:
+                return queryset.expired()
         return queryset
 
 

@@ -1,11 +1,13 @@
 """The publishing rule shared by every kind of content.
 
-A thing is public when its status is published and its publish time has come.
-``published()`` is the only gate public code uses; ``is_published()`` repeats the
-rule for one instance (the admin, the detail view's checks). Scheduling is just a
-future ``publish_at``: nothing has to run for a post to go live.
+A thing is public when its status is published, its publish time has come and its
+expiry time (if it has one) has not. ``published()`` is the only gate public code uses;
+``is_published()`` repeats the rule for one instance (the admin, the detail view's
+checks). Scheduling is just a future ``publish_at`` and expiry a past ``expire_at``:
+nothing has to run for a post to go live or to come down.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,14 +25,25 @@ class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+    EXPIRED = "expired", _("Expired")
+
+
+def _not_expired(now):
+    return models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now)
 
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(_not_expired(now), status=Status.PUBLISHED, publish_at__lte=now)
 
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def expired(self):
+        """Published and gone live once, then taken down by their expiry time."""
+        now = timezone.now()
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=now, expire_at__lte=now)
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
@@ -50,6 +63,16 @@ class Publishable(models.Model):
             "post means now."
         ),
     )
+    expire_at = models.DateTimeField(
+        _("expire at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the post comes down: from then on readers no longer see it, as if it "
+            "were a draft. Empty means never."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -65,27 +88,45 @@ class Publishable(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "publish_at"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        start = self.publish_at or (timezone.now() if self.status == Status.PUBLISHED else None)
+        if self.expire_at is not None and start is not None and self.expire_at <= start:
+            raise ValidationError(
+                {"expire_at": _("The expiry time must come after the publish time.")}
+            )
+
     def is_published(self, now=None):
         now = now or timezone.now()
         return (
             self.status == Status.PUBLISHED
             and self.publish_at is not None
             and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
         )
 
     @property
     def state(self):
+        now = timezone.now()
         if self.status != Status.PUBLISHED:
             return State.DRAFT
-        if self.is_published():
+        if self.is_published(now):
             return State.PUBLISHED
+        if self.publish_at is not None and self.publish_at <= now:
+            return State.EXPIRED
         return State.SCHEDULED
 
     @property
     def state_label(self):
-        """ "Draft", "Scheduled for <date>" or "Published", in the site's time zone."""
+        """ "Draft", "Scheduled for <date>", "Published" or "Expired <date>", in the site's
+        time zone."""
         state = self.state
         if state == State.SCHEDULED:
-            when = date_format(timezone.localtime(self.publish_at), "DATETIME_FORMAT")
-            return _("Scheduled for %(when)s") % {"when": when}
+            return _("Scheduled for %(when)s") % {"when": _when(self.publish_at)}
+        if state == State.EXPIRED:
+            return _("Expired %(when)s") % {"when": _when(self.expire_at)}
         return state.label
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -14,7 +14,10 @@ class PageAdmin(PublishableAdmin):
     search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
-    fields = ["title", "slug", "description", "body", "status", "publish_at", "nav_order"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "body"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at", "nav_order"]}),
+    ]
 
 
 @admin.register(Project)

@@ -14,7 +14,7 @@ from essays.models import Tag
 from .. import revisions
 from ..models import PreviewLink
 
-PUBLISHING_FIELDS = ["status", "publish_at", "featured", "author"]
+PUBLISHING_FIELDS = ["status", "publish_at", "expire_at", "featured", "author"]
 
 
 def can_publish(request):

@@ -18,7 +18,18 @@ from .mixins import EditorialAdminMixin
 
 PUBLISHING = (
     _("Publishing"),
-    {"fields": ["status", "publish_at", "featured", "tags", "byline", "author", "reading_stats"]},
+    {
+        "fields": [
+            "status",
+            "publish_at",
+            "expire_at",
+            "featured",
+            "tags",
+            "byline",
+            "author",
+            "reading_stats",
+        ]
+    },
 )
 RELATED = (
     _("Related writing"),
