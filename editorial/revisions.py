@@ -9,6 +9,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import OuterRef, Subquery
 
 from .models import Revision
 
@@ -41,8 +42,33 @@ def for_object(obj):
 
 def record(obj, user=None, note=""):
     """Store the object's state if it differs from its last revision; return the revision."""
-    data = snapshot(obj)
-    previous = for_object(obj).first()
+    revision = _revision(obj, snapshot(obj), for_object(obj).first(), user, note)
+    if revision is not None:
+        revision.save()
+    return revision
+
+
+def record_many(objs_with_users):
+    """``record`` for many (object, user) pairs, in two queries: an import's batch."""
+    pairs = [(obj, user, ContentType.objects.get_for_model(obj)) for obj, user in objs_with_users]
+    if not pairs:
+        return []
+    newest = Revision.objects.filter(
+        content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+    ).order_by("-created", "-pk")
+    last = Revision.objects.filter(
+        object_id__in={obj.pk for obj, _user, _type in pairs}, pk=Subquery(newest.values("pk")[:1])
+    )
+    previous = {(revision.content_type_id, revision.object_id): revision for revision in last}
+    revisions = [
+        _revision(obj, snapshot(obj), previous.get((content_type.pk, obj.pk)), user, "")
+        for obj, user, content_type in pairs
+    ]
+    return Revision.objects.bulk_create([revision for revision in revisions if revision])
+
+
+def _revision(obj, data, previous, user, note):
+    """The unsaved revision of ``data``, or None when it is the same as ``previous``."""
     if previous is not None and previous.data == data:
         return None
     changed = sorted(
@@ -50,7 +76,7 @@ def record(obj, user=None, note=""):
         for name in data.keys() | (previous.data.keys() if previous else set())
         if previous is None or previous.data.get(name) != data.get(name)
     )
-    return Revision.objects.create(
+    return Revision(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
         user=user if user is not None and user.is_authenticated else None,

@@ -5,6 +5,9 @@ What an editor does to a post (a save, its own tags: ``post.tags``) is noted thr
 every post that carries it. Revisions are written when the transaction commits, once per
 post: a post and its tags, saved one after the other in the admin's transaction, make
 one revision (and ``record`` skips a state identical to the last one).
+
+An import forced over a post edited since its last import (``transfer.signals.overwriting``)
+keeps the post's state first, at once, for it is about to be overwritten.
 """
 
 from django.db import transaction
@@ -12,6 +15,7 @@ from django.dispatch import receiver
 
 from essays.models import Writing
 from essays.signals import SAVED, TAGS, post_changed
+from transfer.signals import overwriting
 
 from . import revisions
 from .current import current_user
@@ -34,8 +38,9 @@ class PendingRevisions:
         self.done = True
         # Read back as stored, so that a snapshot compares with the last one as stored.
         posts = Writing.objects.using(self.using).filter(pk__in=self.users)
-        for post in posts.with_specific().prefetch_related("tags"):
-            revisions.record(post.specific, user=self.users[post.pk])
+        posts = posts.with_specific().prefetch_related("tags")
+        # All in one go (an import's batch holds hundreds of posts), after the commit.
+        revisions.record_many([(post.specific, self.users[post.pk]) for post in posts])
 
 
 def _pending(using):
@@ -64,3 +69,8 @@ def on_post_changed(sender, change, pks, instance, using, **kwargs):
         pending.users.update(dict.fromkeys(pks, current_user.get()))
         # Outside a transaction this records at once.
         transaction.on_commit(pending, using=using)
+
+
+@receiver(overwriting, dispatch_uid="editorial:import-overwriting")
+def keep_before_import(sender, instance, **kwargs):
+    revisions.record(instance, user=current_user.get(), note="Before a forced import")

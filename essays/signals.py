@@ -14,13 +14,21 @@ of them. Sent with ``sender=Writing`` and:
 - ``pks``: the Writing pks concerned, a non-empty list.
 - ``instance``: the post the change came through: the row saved (of its own type, or
   the base row), the base row deleted, the post whose ``post.tags`` changed; None when
-  it came through a tag (``tag.writings``, a tag renamed or deleted).
+  it came through a tag (``tag.writings``, a tag renamed or deleted) or a batch.
 - ``created``: for ``SAVED``, whether the row is new (a new post has no tags yet).
 - ``using``: the database alias.
 
 Fixtures' rows (``raw`` saves) send nothing, though the tags a fixture sets do: rebuild
 what depends on posts after loading them.
+
+Inside ``batched_changes()`` (an import saving hundreds of posts), saves and tag changes
+are not sent one by one: on leaving it, one ``SAVED`` names every post still there, with
+no ``instance``, and the receivers read the posts, tags included, from the database. A
+``DELETING`` is sent at once, as ever.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -32,8 +40,30 @@ SAVED, DELETING, TAGS = "saved", "deleting", "tags"
 
 post_changed = Signal()
 
+# The pks saved, or whose tags changed, inside ``batched_changes()``; None outside it.
+_batch = ContextVar("post_changed_batch", default=None)
+
+
+@contextmanager
+def batched_changes(using="default"):
+    """Send one ``SAVED`` for everything saved inside, on leaving without an error."""
+    pks = set()
+    token = _batch.set(pks)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Posts whose save was rolled back (a failed savepoint) are not there to name.
+    _send(
+        SAVED, Writing.objects.using(using).filter(pk__in=pks).values_list("pk", flat=True), using
+    )
+
 
 def _send(change, pks, using, instance=None, created=False):
+    batch = _batch.get()
+    if batch is not None and change in (SAVED, TAGS):
+        batch.update(pks)
+        return
     pks = sorted(pks)
     if pks:
         post_changed.send(

@@ -1,17 +1,26 @@
 """Keeping the index in step with ``essays.signals.post_changed``.
 
 A save writes the post's entry from the post as saved; a tag change re-reads the tag
-names of the posts concerned. Deleting needs nothing: the entry goes with the post
-(``on_delete=CASCADE``). Fixtures send nothing; run ``rebuild_search_index`` after them.
+names of the posts concerned. A batch of saves (``essays.signals.batched_changes``: a
+save with no ``instance``) re-reads its posts and writes their entries in one upsert.
+Deleting needs nothing: the entry goes with the post (``on_delete=CASCADE``). Fixtures
+send nothing; run ``rebuild_search_index`` after them.
 """
 
+from essays.models import Writing
 from essays.signals import SAVED, TAGS, post_changed
 
 from .index import index_posts, refresh_tags
 
 
 def keep_index(sender, change, pks, instance, created, using, **kwargs):
-    if change == SAVED:
+    if change == SAVED and instance is None:
+        posts = Writing.objects.using(using).filter(pk__in=pks).with_specific()
+        posts = posts.prefetch_related("tags")
+        index_posts(
+            [(post.specific, [tag.name for tag in post.tags.all()]) for post in posts], using
+        )
+    elif change == SAVED:
         # A new post has no tags yet: they can only be added once it has a primary key.
         tag_names = [] if created else [tag.name for tag in instance.tags.all()]
         index_posts([(instance, tag_names)], using=using)
