@@ -23,6 +23,7 @@ _HTML_IMAGE = re.compile(
 _GO_IMAGE = re.compile(r'\{\{-?\s*image\s+"(?P<src>(?:[^"\\]|\\.)*)"(?P<size>[^}]*?)\s*-?\}\}$')
 _SHORTCODE_ARG = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
 _FIGURE = re.compile(r"\{\{([<%])\s*figure\s+(?P<args>.*?)\s*[>%]\}\}$", re.S)
+_REF = re.compile(r'\{\{([<%])\s*(?:rel)?ref\s+"(?P<path>[^"\n]+)"\s*[>%]\}\}$')
 _FIGURE_ARGS = {"src", "alt", "caption", "title", "width", "height"}
 
 
@@ -31,11 +32,13 @@ def import_text(text, relink):
     out, kept, tail = [], [], ""
     parts = pieces(text)
     for index, (kind, chunk) in enumerate(parts):
-        if kind == DIRECTIVE:
+        following = parts[index + 1][1] if index + 1 < len(parts) else ""
+        if kind == DIRECTIVE and (target := _ref_link(chunk, tail, following, relink)):
+            chunk = target
+        elif kind == DIRECTIVE:
             image = _image_markdown(chunk, relink)
             if image is None:
                 kept.append(directive_name(chunk))
-                following = parts[index + 1][1] if index + 1 < len(parts) else ""
                 own_line = not tail.strip() and not following.split("\n", 1)[0].strip()
                 chunk = _visible(chunk, tail if own_line else None)
             else:
@@ -72,6 +75,15 @@ def relink_text(text, relink):
     text = _LINK.sub(lambda match: swap(match, embedded=False), text)
     text = _REFERENCE.sub(lambda match: swap(match, embedded=False), text)
     return _HTML_IMAGE.sub(lambda match: swap(match, markdown=False), text)
+
+
+def _ref_link(chunk, before, after, relink):
+    """The URL for Hugo's ``[text]({{< ref "other.md" >}})``, when ``relink`` knows the
+    file; None otherwise (the shortcode is then kept visible like any other)."""
+    ref = _REF.match(chunk)
+    if ref is None or not before.endswith("](") or not after.startswith(")"):
+        return None
+    return relink(ref["path"], False)
 
 
 def _wrap(url):

@@ -68,7 +68,18 @@ class Exporter:
             rel = (folder / "index.md").relative_to(self.content.parent).as_posix()
             self.report.missing += [(rel, url) for url in images.missing]
         self._redirect_pages(elsewhere)
+        self._config()
         return self.report
+
+    def _config(self):
+        """A hugo.toml saying that each post lives at /<slug>/, as here: Hugo serves the
+        export at the same addresses, and importing it back adds no redirect."""
+        sections = sorted(self.report.posts)
+        lines = ["# Written by export_markdown: every post lives at /<slug>/.", "[permalinks]"]
+        lines += [f'  "{section}" = "/:slugorfilename/"' for section in sections]
+        config = self.content.parent / "hugo.toml"
+        if not config.exists():
+            config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def _redirects(self):
         """({slug: [old paths]} for redirects to a post, [redirects to anything else])."""
@@ -103,6 +114,8 @@ def front_matter(post, aliases, default_author):
         # "date" in the metadata is the content's own date, kept when publishDate differed.
         key = "publishDate" if "date" in meta else "date"
         front[key] = timezone.localtime(post.publish_at)
+    if post.expire_at:
+        front["expiryDate"] = timezone.localtime(post.expire_at)
     if post.status == Status.DRAFT:
         front["draft"] = True
     if post.description:

@@ -76,3 +76,24 @@ def dump(front, body):
     head = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
     body = body.strip("\n")
     return f"---\n{head}---\n" + (f"\n{body}\n" if body else "")
+
+
+def find(front, *keys):
+    """(key as written, value) of the first of ``keys`` in ``front``, or (None, None).
+
+    Hugo reads front-matter keys whatever their case (``expiryDate``, ``expirydate``), so
+    the match ignores case; ``keys`` are tried in order.
+    """
+    by_case = {str(key).lower(): key for key in front}
+    for key in keys:
+        if (written := by_case.get(key.lower())) is not None:
+            return written, front[written]
+    return None, None
+
+
+def pop(front, *keys):
+    """Like ``find``, and takes the key out of ``front``."""
+    key, value = find(front, *keys)
+    if key is not None:
+        del front[key]
+    return key, value

@@ -2,6 +2,9 @@
 
 Posts are matched on slug, so running an import again updates them and never duplicates
 them; a post whose values, tags, redirects and images are already the same is left alone.
+Each post's ``ImportRecord`` says what the import last wrote to it: a post edited here
+since (or never imported) is left alone and reported, unless ``force``; one deleted here
+since stays deleted, unless ``restore_deleted``.
 Redirect pages are stored last, once every post they may point at exists. A dry run does
 all of it inside one transaction that is rolled back, and copies no files.
 
@@ -19,30 +22,48 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
 from core.models import Redirect, SiteSettings
-from core.redirects import add_redirect, free_path, normalise
+from core.redirects import add_redirect, normalise
 from core.validators import ROOT_VIEW_NAME, root_slug_in_use
 from essays.models import Tag, Writing
+from essays.signals import batched_changes
 from pages.models import Page
 
-from . import sources
-from .errors import Skip
+from . import addresses, sources
+from .errors import Conflict, Deleted, Skip
 from .mapper import Mapper, RedirectStub
+from .models import ImportRecord, fingerprint
 from .report import Report
+from .signals import overwriting
 
 # Posts committed together. Each post is still its own atomic block (a savepoint), so a
-# failing post rolls back alone; the batch spares the work other apps do on every commit
-# (the related-posts refresh reranks lists across the whole site) from running per post.
+# failing post rolls back alone; the batch spares the work other apps do for every change
+# (the search index, revisions, the related-posts refresh that reranks lists across the
+# whole site) from running per post: ``essays.signals.batched_changes`` tells them once.
 BATCH = 500
 
 
 class Importer:
-    def __init__(self, folder, *, dry_run=False, strict_images=False, progress=None, batch=BATCH):
+    def __init__(
+        self,
+        folder,
+        *,
+        dry_run=False,
+        strict_images=False,
+        progress=None,
+        batch=BATCH,
+        force=False,
+        restore_deleted=False,
+    ):
         self.folder = Path(folder).resolve()
         self.dry_run, self.strict_images, self.batch = dry_run, strict_images, batch
+        # force: overwrite posts edited here since their last import (a revision keeps
+        # what was there); restore_deleted: bring back posts deleted here since.
+        self.force, self.restore_deleted = force, restore_deleted
         self.progress = progress  # a stream for the progress bar, or None
         self.storage = default_storage
         self.report = Report(dry_run=dry_run)
@@ -53,25 +74,40 @@ class Importer:
         found = sources.find(top, shown_from=self.folder)
         self.report.files = len(found)
         mapper = Mapper(SiteSettings.load().author_name, site_roots)
+        # First pass: every file's slug (clashes settled) and old URLs, before any is saved.
+        self._plan = addresses.plan(found, top, site_roots[0], mapper)
+        # Read once: spares a query or two a post (most posts of an import are new).
+        self._page_slugs = set(Page.objects.values_list("slug", flat=True))
+        self._post_slugs = set(Writing.objects.values_list("slug", flat=True))
+        self._records = {record.slug: record for record in ImportRecord.objects.all()}
+        self._unsaved = []  # records to write with the batch, two queries rather than one a post
         bar = tqdm(total=len(found), file=self.progress, disable=self.progress is None, unit="file")
         with bar, transaction.atomic() if self.dry_run else nullcontext():
             bar.set_description("Import")
             for batch in batched(found, self.batch):
-                with transaction.atomic():
+                # The apps that follow posts (search, related, revisions) hear of the
+                # batch once, at its end, rather than of each post.
+                with transaction.atomic(), batched_changes():
                     for source in batch:
                         self._import(source, mapper)
                         bar.update()
+                    self._save_records()
             stub_slugs = {stub.slug for stub in self._stubs}
             for stub in self._stubs:
                 self._redirect(stub, stub_slugs)
+            for rel, old_path, target in self._plan.sections:
+                self._section_redirect(rel, old_path, target)
             if self.dry_run:
                 transaction.set_rollback(True)
+        done = set(self.report.created + self.report.updated + self.report.unchanged)
+        counts = self._plan.links.counts
+        self.report.links_rewritten = sum(n for rel, n in counts.items() if rel in done)
         return self.report
 
     def _import(self, source, mapper):
         rel = source.rel
         try:
-            plan = mapper.map(source.read())
+            plan = mapper.map(source.read(), self._plan.addresses.get(rel))
             if isinstance(plan, RedirectStub):
                 self._stubs.append(plan)
                 return
@@ -98,9 +134,17 @@ class Importer:
 
     def _save(self, plan):
         slug = plan.slug
-        if Page.objects.filter(slug=slug).exists():
+        if slug in self._page_slugs:
             raise Skip("slug taken by a page", f"the page /{slug}/ already lives there")
-        existing = Writing.objects.filter(slug=slug).first()
+        record = self._records.get(slug)
+        existing = Writing.objects.filter(slug=slug).first() if slug in self._post_slugs else None
+        if existing is None and record is not None:
+            if record.post_id is None and not self.restore_deleted:
+                raise Deleted("--restore-deleted brings it back")
+            # Its slug was changed here since: the post is still the one imported.
+            existing = Writing.objects.filter(pk=record.post_id).first()
+        if record is not None and existing is not None and record.post_id != existing.pk:
+            record = None  # the slug now belongs to a post this import never wrote
         post = existing.specific if existing else plan.model()
         if type(post) is not plan.model:
             raise Skip(
@@ -111,42 +155,86 @@ class Importer:
         fields = dict(plan.fields)
         if existing and not plan.dated:
             fields.pop("publish_at")  # keep the date it was given when first imported
-        tags = [self._tag(name) for name in plan.tags]
         url = reverse(ROOT_VIEW_NAME, kwargs={"slug": slug})
-        stored = set()
+        stored, edited, current_tags = set(), [], []
         if existing:
             stored = set(Redirect.objects.filter(new_path=url).values_list("old_path", flat=True))
+            current_tags = list(post.tags.all())
+            slugs = [tag.slug for tag in current_tags]
+            edited = record.edited(post, slugs) if record else None  # None: never imported
+        changed_here = edited != []  # edited here, or never imported
         redirects = {normalise(path) for path in plan.redirects} - stored - {url}
         before = {name: getattr(post, name) for name in fields}
         for name, value in fields.items():
             setattr(post, name, value)
         post.title = post.title or post.default_title()  # as saving would
-        if existing and not redirects and self._same(post, before, tags, plan.images):
-            return "unchanged"
+        if existing:
+            known = [self._tag(name, create=False) for name in plan.tags]
+            if not redirects and self._same(post, before, current_tags, known, plan.images):
+                if changed_here:  # what is there now is what the file says: take it as imported
+                    self._remember(plan, post, fields, known)
+                return "unchanged"
+            if changed_here and not self.force:
+                raise Conflict(_conflict(edited))
+            if changed_here:
+                # --force: the apps above keep what was there (a revision) before it goes.
+                fresh = type(post).objects.get(pk=post.pk)
+                overwriting.send(sender=type(post), instance=fresh, using=fresh._state.db)
+        tags = [self._tag(name) for name in plan.tags]
         post.kind = post._meta.model_name
         # Uniqueness is not queried again: the slug was looked up above, and the table's
         # unique constraint has the last word.
         post.full_clean(validate_unique=False)
+        # Saving frees the post's own address of any redirect (core.redirects).
         post.save()
-        post.tags.set(tags)
-        free_path(url)
+        if existing:
+            post.tags.set(tags)
+        else:
+            post.tags.add(*tags)  # a new post has none: no need to read them first
         for old_path in sorted(redirects):
             add_redirect(old_path, url)
         if not self.dry_run:
             plan.images.save(self.storage)
+        self._remember(plan, post, fields, tags)
+        self._post_slugs.add(post.slug)
+        if existing and changed_here:
+            self.report.forced.append(plan.source.rel)
+        if not existing and record is not None:
+            self.report.restored.append(plan.source.rel)
         return "updated" if existing else "created"
 
-    def _same(self, post, before, tags, images):
+    def _remember(self, plan, post, fields, tags):
+        """Note what this import wrote to the post, to tell later edits from it."""
+        record = self._records.get(plan.slug) or ImportRecord(slug=plan.slug)
+        record.post, record.source = post, plan.source.rel
+        record.values = fingerprint(post, list(fields), [tag.slug for tag in tags])
+        record.imported_at = timezone.now()
+        # Written with the batch: a post saved is in the batch for good (its record is the
+        # last thing it does), and both commit, or neither, with the batch.
+        self._unsaved.append(record)
+        self._records[plan.slug] = record
+
+    def _save_records(self):
+        new = [record for record in self._unsaved if record.pk is None]
+        changed = [record for record in self._unsaved if record.pk is not None]
+        ImportRecord.objects.bulk_create(new)
+        ImportRecord.objects.bulk_update(changed, ["post", "source", "values", "imported_at"])
+        self._unsaved = []
+
+    def _same(self, post, before, current_tags, tags, images):
         if any(getattr(post, name) != value for name, value in before.items()):
             return False
-        if {tag.pk for tag in post.tags.all()} != {tag.pk for tag in tags}:
+        if {tag.pk for tag in current_tags} != {tag and tag.pk for tag in tags}:
             return False
         return not images.changed(self.storage)
 
-    def _tag(self, name):
+    def _tag(self, name, create=True):
+        """The tag called ``name``; None if there is none and ``create`` is false."""
         slug = slugify(name)[:100]
         if slug not in self._tags:
             tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+            if tag is None and not create:
+                return None
             self._tags[slug] = tag or Tag.objects.create(name=name, slug=slug)
         return self._tags[slug]
 
@@ -167,10 +255,28 @@ class Importer:
             is_new = stored is None or stored.new_path != target
             if is_new:
                 add_redirect(old_path, target)
+            # The file's other addresses (Hugo's URL for it), quietly: one report line a file.
+            for path in {normalise(path) for path in stub.old_paths} - {old_path}:
+                live = _segments(path) and len(_segments(path)) == 1
+                if target.rstrip("/") != path.rstrip("/") and not (
+                    live and root_slug_in_use(_segments(path)[0])
+                ):
+                    add_redirect(path, target)
         self.report.redirects.append((rel, old_path, target, is_new))
         self.report.warn(rel, stub.warnings)
         if not _is_here(target):
             self.report.warn(rel, [("redirect target is no post here", target)])
+
+    def _section_redirect(self, rel, old_path, target):
+        """An old address of a section's list page (_index.md, its aliases)."""
+        if old_path.rstrip("/") == target.rstrip("/"):
+            return
+        with transaction.atomic():
+            stored = Redirect.objects.filter(old_path=old_path).first()
+            is_new = stored is None or stored.new_path != target
+            if is_new:
+                add_redirect(old_path, target)
+        self.report.redirects.append((rel, old_path, target, is_new))
 
     def _resolve(self, target, stub_slugs):
         """The address a redirect should lead to here.
@@ -182,6 +288,8 @@ class Importer:
         if _is_elsewhere(target):
             return target
         path = normalise(target)
+        if (known := self._plan.links.target(path)) is not None:
+            return known  # the post that lived at that address, wherever it is now
         segments = [part for part in path.split("/") if part]
         if segments and (segments[-1] in stub_slugs or root_slug_in_use(segments[-1])):
             path = f"/{segments[-1]}/"
@@ -197,6 +305,10 @@ def _is_elsewhere(target):
     return bool(urlsplit(target).scheme or urlsplit(target).netloc)
 
 
+def _segments(path):
+    return [part for part in urlsplit(path).path.split("/") if part]
+
+
 def _is_here(target):
     """Whether a redirect leads to a post or page of this site (or, on purpose, elsewhere)."""
     if _is_elsewhere(target):
@@ -209,3 +321,9 @@ def _messages(error):
     if hasattr(error, "message_dict"):
         return [f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()]
     return error.messages
+
+
+def _conflict(edited):
+    if edited is None:
+        return "not written by an earlier import; --force overwrites it"
+    return f"{', '.join(edited)} changed here; --force overwrites (a revision keeps it)"

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core.publishing import Status
@@ -19,14 +20,18 @@ from core.redirects import normalise
 from core.validators import validate_free_path, validate_path_slug
 from essays.models import ArticleAnalysis, Essay
 
-from . import analysis, authors, kinds
+from . import analysis, authors, frontmatter, kinds, siteconfig
 from .body import import_text
 from .errors import Skip
 from .images import ImageImport
 from .values import as_list, jsonable, parse_bool, parse_datetime, parse_duration, parse_size
 
-PUBLISH_KEYS = ("publishDate", "publishdate", "publish_date", "pubDate")
-TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
+# Date keys are matched ignoring case, as Hugo reads them.
+PUBLISH_KEYS = ("publishDate", "publish_date", "pubDate")
+EXPIRY_KEYS = ("expiryDate", "expiry_date", "unpublishDate")
+LASTMOD_KEYS = ("lastmod", "modified")
+# Series (by name) become tags too: the site's one taxonomy, so a series keeps its page.
+TAG_KEYS = ("tags", "tag", "categories", "category", "keywords", "series")
 AUDIO_URL_KEYS = ("audio_url", "audio", "podcast_file", "enclosure", "mp3")
 DURATION_KEYS = ("audio_duration", "duration", "podcast_duration", "itunes_duration")
 SIZE_KEYS = ("audio_size", "audio_bytes", "size", "podcast_size")
@@ -60,17 +65,42 @@ class RedirectStub:
     old_path: str
     target: str
     warnings: list = field(default_factory=list)
+    old_paths: list = field(default_factory=list)  # more addresses of the file (Hugo's URL)
+
+
+@dataclass
+class Address:
+    """Where the importer, having seen every file, puts one: decided before it is mapped."""
+
+    slug: str  # the slug it gets here (clashes and site routes already resolved)
+    old_paths: list = field(default_factory=list)  # its Hugo URL(s), to redirect
+    relink: object = None  # relink(url, embedded) for links to other posts, or None
+    warnings: list = field(default_factory=list)
 
 
 class Mapper:
     def __init__(self, default_author, site_roots):
         self.default_author = default_author
         self.site_roots = site_roots
+        # Hugo reads a date without an offset in the site's timeZone.
+        root = site_roots[0] if site_roots else None
+        self.time_zone, problem = siteconfig.time_zone(root) if root else (None, None)
+        self.config_warnings = [("site time zone", problem)] if problem else []
 
-    def map(self, source):
-        front, warnings = dict(source.front), []
+    def wanted_slug(self, source):
+        """(the slug the file asks for, or None for a redirect page; the redirect target)."""
+        front = dict(source.front)
+        slug, _url_path, _redirects = _slug(source, front, [])
+        return (None, source.front["redirect"]) if "redirect" in front else (slug, None)
+
+    def map(self, source, address=None):
+        front, warnings = dict(source.front), list(self.config_warnings)
+        _rendered_by_hugo(front, warnings)
         if "redirect" in front:
-            return self._stub(source, front, warnings)
+            stub = self._stub(source, front, warnings)
+            if address is not None:
+                stub.old_paths = list(address.old_paths)
+            return stub
         model, _key = kinds.detect(front, source.folders, front.get("title"))
         for key in kinds.KEYS:
             if kinds.kind_of_word(front.get(key)):
@@ -78,6 +108,10 @@ class Mapper:
         slug, url_path, redirects = _slug(source, front, warnings)
         if url_path:
             redirects.append(url_path)
+        if address is not None:  # the importer settled clashes with other files and routes
+            slug = address.slug
+            redirects += address.old_paths
+            warnings += address.warnings
         try:
             validate_free_path(slug)
         except ValidationError as error:
@@ -87,10 +121,17 @@ class Mapper:
         if not fields["title"] and model is Essay:
             fields["title"] = slug.replace("-", " ").capitalize()
             warnings.append(("no title", f"titled “{fields['title']}” from its slug"))
-        publish_at = self._dates(source, front, meta)
+        publish_at, expire_at = self._dates(source, front, meta, warnings)
         draft = self._draft(source, front)
+        start = publish_at or (None if draft else timezone.now())
+        if expire_at is not None and start is not None and expire_at <= start:
+            # Hugo never showed it: it expired before it went live.
+            meta["expiryDate"] = jsonable(expire_at)
+            warnings.append(("expires before it is published", "imported as a draft"))
+            draft, expire_at = True, None
         fields["status"] = Status.DRAFT if draft else Status.PUBLISHED
         fields["publish_at"] = publish_at
+        fields["expire_at"] = expire_at
         fields["description"] = _text(front, "description") or _text(front, "summary")
         fields["featured"] = _flag(front, "featured", warnings)
         tags = _tags(front, warnings)
@@ -100,6 +141,8 @@ class Mapper:
         fields["byline"] = authors.take(front, meta, self.default_author, warnings)
         fields.update(_audio(front, meta, warnings))
         images = ImageImport(slug, source.base_dir, self.site_roots)
+        if address is not None and address.relink is not None:
+            images = _chained(address.relink, images)
         body = _strip(source.body)
         if model is ArticleAnalysis:
             fields.update(_source_fields(front, meta, warnings))
@@ -122,27 +165,59 @@ class Mapper:
             warnings.append(("no date", "published and dated now"))
         return plan
 
-    def _dates(self, source, front, meta):
-        date = front.pop("date", None)
-        _key, publish = _pop_first(front, PUBLISH_KEYS)
+    def _dates(self, source, front, meta, warnings):
+        """(publish_at, expire_at) as Hugo reads them; an unreadable ``date`` or
+        ``publishDate`` skips the post, an unreadable expiry or lastmod is reported."""
+        date_key, date = frontmatter.pop(front, "date")
+        key, publish = frontmatter.pop(front, *PUBLISH_KEYS)
+        if key is None and not isinstance(front.get("published"), bool | None):
+            key, publish = "published", front.pop("published")  # Hugo's alias of publishDate
         try:
-            when = parse_datetime(date) if date is not None else None
-            publish_at = parse_datetime(publish) if publish is not None else when
+            when = self._parse(date) if date is not None else None
+            publish_at = self._parse(publish) if publish is not None else when
         except ValueError as error:
-            raise Skip("bad date", str(error)) from error
+            which = key if publish is not None else date_key
+            raise Skip("bad date", f"{which}: {error}") from error
         if when is not None and publish_at != when:
             meta["date"] = jsonable(date)  # the content's own date, when it differs
         if publish_at is None and source.file_date:
-            publish_at = parse_datetime(source.file_date)
-        return publish_at
+            publish_at = self._parse(source.file_date)
+        lastmod = self._optional_date(front, meta, LASTMOD_KEYS, warnings)
+        if lastmod is not None:
+            # The site keeps its own "updated" time, set by every save; Hugo's lastmod is
+            # kept in the metadata (and exported back), and dates a post that has no date.
+            warnings.append(("lastmod kept in metadata", "the site sets its own updated time"))
+            publish_at = publish_at or lastmod
+        expire_at = self._optional_date(front, meta, EXPIRY_KEYS, warnings, keep=False)
+        return publish_at, expire_at
+
+    def _parse(self, value):
+        return parse_datetime(value, self.time_zone)
+
+    def _optional_date(self, front, meta, keys, warnings, keep=True):
+        """A date that, unreadable, is reported rather than skipping the post. It is kept
+        in ``meta`` as written when it does not read, or always if ``keep``."""
+        key, value = frontmatter.pop(front, *keys)
+        if key is None:
+            return None
+        try:
+            moment = self._parse(value)
+        except ValueError as error:
+            meta[key] = jsonable(value)
+            warnings.append(("bad date", f"{key}: {error}; kept in metadata, not used"))
+            return None
+        if keep:
+            meta[key] = jsonable(value)
+        return moment
 
     def _draft(self, source, front):
         draft = source.draft
-        if "draft" in front:
+        key, value = frontmatter.pop(front, "draft")
+        if key is not None:
             try:
-                draft = parse_bool(front.pop("draft"))
+                draft = parse_bool(value)
             except ValueError as error:
-                raise Skip("bad front matter", f"draft: {error}") from error
+                raise Skip("bad front matter", f"{key}: {error}") from error
         if isinstance(front.get("published"), bool):  # Jekyll's "published: false"
             draft = not front.pop("published") or draft
         return draft
@@ -155,6 +230,41 @@ class Mapper:
         if _strip(source.body):
             warnings.append(("redirect page", "its text is not imported"))
         return RedirectStub(source, slug, url_path or f"/{slug}/", target.strip(), warnings)
+
+
+def _rendered_by_hugo(front, warnings):
+    """Raise ``Skip`` for a file Hugo publishes no page for: ``headless: true`` (a bundle
+    other pages draw on) or ``build: {render: never}`` (``_build``, ``render: false`` and
+    ``render: link`` too). The keys stay in the metadata: export writes them back."""
+    key, headless = frontmatter.find(front, "headless")
+    if key is not None and _is_true(headless):
+        raise Skip("not published by Hugo", f"{key}: true (Hugo renders no page for it)")
+    key, build = frontmatter.find(front, "build", "_build")
+    if key is None:
+        return
+    if not isinstance(build, dict):
+        warnings.append(("kept in metadata", f"{key}: {build!r} is not a table of options"))
+        return
+    options = {str(name).lower(): value for name, value in build.items()}
+    render = options.get("render", "always")
+    if render is False or str(render).lower() in {"never", "false", "link"}:
+        raise Skip("not published by Hugo", f"{key}: render: {render} (Hugo renders no page)")
+    listed = options.get("list", "always")
+    if listed is False or str(listed).lower() in {"never", "false", "local"}:
+        warnings.append(
+            (
+                "listed here",
+                f"{key}: list: {listed} kept it out of Hugo's lists; here it is listed "
+                "like every published post",
+            )
+        )
+
+
+def _is_true(value):
+    try:
+        return parse_bool(value)
+    except ValueError:
+        return False
 
 
 def _pop_first(front, keys):
@@ -215,6 +325,9 @@ def _slug(source, front, warnings):
         warnings.append(("slug changed", f"“{slug}” became “{fixed}”; the old address redirects"))
         redirects.append(f"/{slug}/")
         slug = fixed
+    if slug != slug.lower():  # Hugo lower-cases addresses; the one as written redirects
+        redirects.append(f"/{slug}/")
+        slug = slug.lower()
     if len(slug) > 200:
         raise Skip("bad slug", f"“{slug[:40]}…” is longer than 200 characters")
     if url_path and normalise(url_path).rstrip("/") == f"/{slug}":
@@ -222,9 +335,24 @@ def _slug(source, front, warnings):
     return slug, url_path, redirects
 
 
+def _chained(relink, images):
+    """Links to other posts first, then images; ``missing`` and ``refused`` stay readable."""
+
+    class Chained:
+        def __getattr__(self, name):
+            return getattr(images, name)
+
+        def __call__(self, url, embedded):
+            return relink(url, embedded) or images(url, embedded)
+
+    return Chained()
+
+
 def _tags(front, warnings):
     names, seen = [], set()
     for key in TAG_KEYS:
+        if key == "series" and not all(isinstance(v, str) for v in as_list(front.get(key))):
+            continue  # a series described by a table stays in the metadata
         for value in as_list(front.pop(key, None), split_commas=True):
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 warnings.append(("tag ignored", f"{key}: {value!r} is not a name"))

@@ -1,7 +1,14 @@
-"""What an import did: created, updated, unchanged, redirects and skipped, with reasons."""
+"""What an import did: created, updated, unchanged, redirects and skipped, with reasons.
+
+Posts changed here since their last import are left alone and listed apart: edited
+(``conflicts``) or deleted (``deleted``); ``forced`` and ``restored`` name those that
+``--force`` and ``--restore-deleted`` wrote all the same (also among updated, created).
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from .errors import Conflict, Deleted
 
 
 @dataclass
@@ -14,9 +21,19 @@ class Report:
     redirects: list = field(default_factory=list)  # (path, old path, new path, is new)
     skipped: list = field(default_factory=list)  # (path, reason, detail)
     warnings: list = field(default_factory=list)  # (path, reason, detail)
+    links_rewritten: int = 0  # links between posts pointed at their new URLs
+    conflicts: list = field(default_factory=list)  # (path, detail): edited here, left alone
+    deleted: list = field(default_factory=list)  # (path, detail): deleted here, not restored
+    forced: list = field(default_factory=list)  # paths: edited here, overwritten (--force)
+    restored: list = field(default_factory=list)  # paths: deleted here, made again
 
     def skip(self, path, skip):
-        self.skipped.append((path, skip.reason, skip.detail))
+        if isinstance(skip, Conflict):
+            self.conflicts.append((path, skip.detail))
+        elif isinstance(skip, Deleted):
+            self.deleted.append((path, skip.detail))
+        else:
+            self.skipped.append((path, skip.reason, skip.detail))
 
     def warn(self, path, warnings):
         self.warnings += [(path, reason, detail) for reason, detail in warnings]
@@ -28,6 +45,9 @@ class Report:
                 return name
         if any(item[0] == path for item in self.redirects):
             return "redirect"
+        for name in ("conflicts", "deleted"):
+            if any(item[0] == path for item in getattr(self, name)):
+                return name
         return next((f"skipped: {reason}" for p, reason, _d in self.skipped if p == path), None)
 
     def summary(self):
@@ -37,10 +57,28 @@ class Report:
             f"{len(self.unchanged)} unchanged, {len(self.redirects)} redirects ({new} new), "
             f"{len(self.skipped)} skipped, from {self.files} files"
         )
+        if self.conflicts or self.deleted:
+            line += (
+                f"; left alone: {len(self.conflicts)} edited here and "
+                f"{len(self.deleted)} deleted here since the last import"
+            )
         return f"Dry run, nothing saved: {line}." if self.dry_run else f"Imported: {line}."
 
     def lines(self, verbose=True):
         yield self.summary()
+        if self.links_rewritten:
+            yield f"Links between posts pointed at their new addresses: {self.links_rewritten}."
+        for title, items in (
+            ("Edited here since the last import, not touched", self.conflicts),
+            ("Deleted here since the last import, not restored", self.deleted),
+        ):
+            if items:
+                yield f"{title} ({len(items)}):"
+                yield from (f"  {path}: {detail}" for path, detail in items)
+        for title, items in (("Overwritten (--force)", self.forced), ("Restored", self.restored)):
+            if items:
+                yield f"{title} ({len(items)}):"
+                yield from (f"  {path}" for path in items)
         for title, items in (("Skipped", self.skipped), ("Warnings", self.warnings)):
             if items:
                 yield f"{title}:"

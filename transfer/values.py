@@ -7,15 +7,50 @@ keeps the raw value in the post's metadata.
 
 import math
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
 
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%Y/%m/%d %H:%M")
+# Hugo reads dates with spf13/cast's StringToDate; these are its layouts that Python's
+# ISO parser does not already take, as strptime patterns (after the zone name is dropped,
+# see _ZONE_NAME), and a few spellings authors use that Hugo's templates print.
+_DATE_FORMATS = (
+    "%a, %d %b %Y %H:%M:%S %z",  # RFC 1123 with a numeric zone
+    "%a, %d %b %Y %H:%M:%S",  # RFC 1123 (its zone name dropped)
+    "%d %b %y %H:%M %z",  # RFC 822 with a numeric zone
+    "%d %b %y %H:%M",  # RFC 822
+    "%A, %d-%b-%y %H:%M:%S",  # RFC 850
+    "%a %b %d %H:%M:%S %Y",  # ANSIC, and Unix date(1) output without its zone name
+    "%a %b %d %H:%M:%S %z %Y",  # Ruby's Time#to_s
+    "%d %b %Y",  # 02 Jan 2006
+    "%d %B %Y",  # 2 January 2006
+    "%b %d, %Y",  # Jan 2, 2006
+    "%B %d, %Y",  # January 2, 2006
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+)
+# A zone name after the time (RFC 1123 "GMT", Unix date "MST", Go's Time.String()
+# "-0700 MST"). Hugo ignores the name and reads the wall time in the site's time zone
+# (or keeps the numeric offset when there is one); so does this.
+_ZONE_NAME = re.compile(r"(?:(?<=:\d\d)|(?<=[+-]\d{4}))\s+[A-Za-z]{1,5}(?=\s+\d{4}$|$)")
+# "2006-01-02 15:04:05 -07:00": the space before the offset, which ISO leaves out.
+_SPACED_OFFSET = re.compile(r"^(\d{4}-\d\d-\d\d[T ][\d:.]+) ([+-]\d\d:?\d\d)$")
+# Go's Kitchen and Stamp layouts: cast reads them, as a time in the year 0.
+_TIME_ONLY = re.compile(r"^(?:[A-Za-z]{3} \d{1,2} )?\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:[AP]M)?$")
 
 
-def parse_datetime(value):
-    """An aware datetime from a YAML/TOML date, datetime or string; naive ones are local time."""
+def parse_datetime(value, tz=None):
+    """An aware datetime from a YAML/TOML date, datetime or string, as Hugo reads it.
+
+    A value without an offset is a wall time in ``tz`` (the Hugo site's ``timeZone``),
+    else in the current time zone. A number is a Unix time, as Hugo takes it. Raises
+    ``ValueError`` saying what was wrong.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"not a date: {value!r}")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -25,7 +60,7 @@ def parse_datetime(value):
     else:
         raise ValueError(f"not a date: {value!r}")
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        moment = timezone.make_aware(moment, tz or timezone.get_current_timezone())
     return moment
 
 
@@ -33,8 +68,11 @@ _UNPADDED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T ])")
 
 
 def _datetime_from_text(text):
+    text = " ".join(text.split())  # ANSIC pads the day with a space: "Jan  2"
     # "2024-4-09": Hugo and the Go blog accept months and days without their zero.
     text = _UNPADDED.sub(lambda m: f"{m[1]}-{int(m[2]):02}-{int(m[3]):02}", text)
+    text = _ZONE_NAME.sub("", text)
+    text = _SPACED_OFFSET.sub(r"\1\2", text)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -44,7 +82,12 @@ def _datetime_from_text(text):
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r}")
+    if _TIME_ONLY.match(text):
+        raise ValueError(f"a time without a year: {text!r}")
+    raise ValueError(
+        f"not a date: {text!r} (write it as 2006-01-02, 2006-01-02T15:04:05-07:00 "
+        "or another form Hugo reads)"
+    )
 
 
 def parse_bool(value):

@@ -6,7 +6,8 @@ from transfer.importer import BATCH, Importer
 class Command(BaseCommand):
     help = (
         "Import a Hugo, Jekyll or Go blog folder of Markdown posts with YAML or TOML front "
-        "matter. Running it again updates the posts it imported before."
+        "matter. Running it again updates the posts it imported before, and leaves alone "
+        "those edited or deleted here since."
     )
 
     def add_arguments(self, parser):
@@ -25,10 +26,29 @@ class Command(BaseCommand):
             default=BATCH,
             help=f"Posts committed together (default {BATCH}); each post is saved whole or not.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite posts edited here since their last import (a revision keeps them).",
+        )
+        parser.add_argument(
+            "--restore-deleted",
+            action="store_true",
+            help="Bring back posts deleted here since their last import.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(
-        self, folder, dry_run, skip_missing_images, no_progress, batch, verbosity, **options
+        self,
+        folder,
+        dry_run,
+        skip_missing_images,
+        no_progress,
+        batch,
+        force,
+        restore_deleted,
+        verbosity,
+        **options,
     ):
         if batch < 1:
             raise CommandError("--batch must be 1 or more.")
@@ -38,6 +58,8 @@ class Command(BaseCommand):
             strict_images=skip_missing_images,
             progress=None if no_progress else self.stderr._out,
             batch=batch,
+            force=force,
+            restore_deleted=restore_deleted,
         )
         if not importer.folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")

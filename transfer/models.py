@@ -1,0 +1,56 @@
+"""What the importer last wrote to each post, so that running it again can tell the
+author's edits (and deletions) from its own work.
+
+A record is kept per slug and outlives its post (``on_delete=SET_NULL``): a post deleted
+in the admin is known as deleted, not as never imported. It holds a short digest of each
+value the import wrote, read back from the post as saved; the post's current values,
+digested the same way, differ from them exactly when someone changed the post since.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from essays.models import Writing
+
+
+class ImportRecord(models.Model):
+    slug = models.CharField(max_length=200, unique=True)
+    post = models.ForeignKey(
+        Writing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=1000, help_text="The file, relative to the folder.")
+    values = models.JSONField(default=dict, help_text="Field name: digest of the value imported.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"/{self.slug}/ from {self.source}"
+
+    def edited(self, post, tag_slugs):
+        """The names of the values that differ from what was imported, sorted."""
+        now = fingerprint(post, [name for name in self.values if name != "tags"], tag_slugs)
+        return sorted(name for name, digest in self.values.items() if now.get(name) != digest)
+
+
+def fingerprint(post, names, tag_slugs):
+    """{name: digest} of the post's values (and its tags' slugs, as ``tags``)."""
+    values = {name: _digest(post._meta.get_field(name).value_from_object(post)) for name in names}
+    values["tags"] = _digest(sorted(tag_slugs))
+    return values
+
+
+def _digest(value):
+    # What a form round trip may change without anyone editing: line endings, the
+    # whitespace around a text, a time zone, the microseconds of a time.
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip()
+    elif isinstance(value, datetime):
+        value = value.astimezone(UTC).replace(microsecond=0)
+    text = json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
