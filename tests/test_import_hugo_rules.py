@@ -351,3 +351,16 @@ def test_an_expired_import_shows_in_no_list(site, client):
         assert "Going soon" in html
         assert "Gone now" not in html
         assert client.get("/expired/").status_code == 404
+
+
+def test_a_file_hugo_makes_no_page_for_claims_no_address(tmp_path, db):
+    """A headless snippet named like a post leaves the post its own slug and URL."""
+    files = {
+        # Found first: without the rule it would take "hero" and push the post aside.
+        "blocks/hero.md": post("title: Hero snippet\nheadless: true"),
+        "stories/hero.md": post("title: Hero\ndate: 2025-02-01T00:00:00Z"),
+    }
+    report = imported(build_site(tmp_path, files))
+    assert outcome(report, "stories/hero.md") == "created"
+    assert writing("hero").title == "Hero"
+    assert not [path for path, reason, _d in report.warnings if "clash" in reason]

@@ -16,9 +16,7 @@ own files (``redirect: /blog/go1.1`` beside ``go1.1.md``).
 post's new URL, for redirects and for rewriting links between posts inside bodies.
 """
 
-import json
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,11 +24,8 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-import yaml
+from . import siteconfig
 
-CONFIG_NAMES = [
-    f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
-]
 DATE_KEYS = ("date", "publishdate", "pubdate", "published")
 _TOKEN = re.compile(r":(?P<name>[a-z]+)(?:\[(?P<index>[^\]]*)\])?")
 _SAFE = set("%./\\_-#+~")
@@ -70,23 +65,7 @@ class Page:
 
 def load_config(site_root):
     """The Hugo settings that shape URLs, from the site's config file(s), if any."""
-    site_root = Path(site_root)
-    raw, found = {}, False
-    candidates = [site_root / name for name in CONFIG_NAMES]
-    default = site_root / "config" / "_default"
-    candidates += [default / name for name in CONFIG_NAMES]
-    for path in candidates:  # Hugo reads the first of these at the top, then config/_default/
-        if path.is_file() and (path.parent == default or not found):
-            data = _read(path)
-            if isinstance(data, dict):
-                raw.update({str(key).lower(): value for key, value in data.items()})
-                found = True
-    for stem in ("permalinks",):
-        for ext in ("toml", "yaml", "yml", "json"):
-            path = default / f"{stem}.{ext}"
-            if path.is_file() and isinstance(data := _read(path), dict):
-                raw["permalinks"] = data
-                found = True
+    raw, found, _problems = siteconfig.read(Path(site_root))
     config = HugoConfig(found=found)
     permalinks = raw.get("permalinks")
     if isinstance(permalinks, dict):
@@ -105,18 +84,6 @@ def load_config(site_root):
         if parts.hostname:
             config.hosts = frozenset({parts.hostname.lower()})
     return config
-
-
-def _read(path):
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    try:
-        if path.suffix == ".toml":
-            return tomllib.loads(text)
-        if path.suffix == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
-        return None
 
 
 def _true(value):

@@ -90,6 +90,7 @@ class Mapper:
     def wanted_slug(self, source):
         """(the slug the file asks for, or None for a redirect page; the redirect target)."""
         front = dict(source.front)
+        _rendered_by_hugo(front, [])  # a file Hugo makes no page for claims no address
         slug, _url_path, _redirects = _slug(source, front, [])
         return (None, source.front["redirect"]) if "redirect" in front else (slug, None)
 

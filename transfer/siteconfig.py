@@ -1,4 +1,5 @@
-"""What the importer needs from a Hugo site's configuration: its ``timeZone``.
+"""A Hugo site's configuration, read once for the importer: its ``timeZone`` here, its
+URL settings in ``hugo_urls``.
 
 Hugo reads a date written without an offset as a wall time in the site's ``timeZone``
 (else the machine's), so the importer must too, or a post moves by hours.
@@ -12,39 +13,55 @@ import yaml
 
 NAMES = ("hugo", "config")
 SUFFIXES = (".toml", ".yaml", ".yml", ".json")
-FOLDERS = (".", "config/_default")
 FALLBACK = "dates without an offset are read in this site's TIME_ZONE"
 
 
-def config_file(root):
-    """The site's configuration file under ``root``, as Hugo looks for it, or None."""
-    for folder in FOLDERS:
-        for name in NAMES:
-            for suffix in SUFFIXES:
-                path = root / folder / f"{name}{suffix}"
-                if path.is_file():
-                    return path
-    return None
+def candidates(root):
+    """The configuration files Hugo would read under ``root``, in its order: the first
+    of hugo.* / config.* at the top, then every one in config/_default/ over it."""
+    top = [root / f"{name}{suffix}" for name in NAMES for suffix in SUFFIXES]
+    default = root / "config" / "_default"
+    found = [next((path for path in top if path.is_file()), None)]
+    found += [default / f"{name}{suffix}" for name in NAMES for suffix in SUFFIXES]
+    found += [default / f"permalinks{suffix}" for suffix in SUFFIXES]
+    return [path for path in found if path is not None and path.is_file()]
+
+
+def read(root):
+    """(settings with lower-cased keys, whether any file was found, problems to report).
+
+    Hugo's keys are case-insensitive. A ``config/_default/permalinks.*`` file is the
+    ``permalinks`` table. A file that cannot be parsed is reported and left out.
+    """
+    settings, problems = {}, []
+    paths = candidates(root)
+    for path in paths:
+        try:
+            data = _load(path)
+        except (ValueError, yaml.YAMLError, UnicodeDecodeError) as error:
+            problems.append(f"{path.name} cannot be read ({type(error).__name__})")
+            continue
+        if not isinstance(data, dict):
+            continue
+        if path.stem == "permalinks":
+            settings["permalinks"] = data
+        else:
+            settings.update({str(key).lower(): value for key, value in data.items()})
+    return settings, bool(paths), problems
 
 
 def time_zone(root):
     """(the site's time zone or None, a problem to report or None)."""
-    path = config_file(root)
-    if path is None:
-        return None, None
-    try:
-        config = _load(path)
-    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as error:
-        return None, f"{path.name} cannot be read ({type(error).__name__}): {FALLBACK}"
-    if not isinstance(config, dict):
-        return None, None
-    name = next((value for key, value in config.items() if str(key).lower() == "timezone"), None)
+    settings, _found, problems = read(root)
+    if problems:
+        return None, f"{problems[0]}: {FALLBACK}"
+    name = settings.get("timezone")
     if name is None:
         return None, None
     try:
         return ZoneInfo(str(name).strip()), None
     except (ZoneInfoNotFoundError, ValueError):
-        return None, f"{path.name}: timeZone {name!r} is not a known zone: {FALLBACK}"
+        return None, f"timeZone {name!r} is not a known zone: {FALLBACK}"
 
 
 def _load(path):
