@@ -6,6 +6,7 @@ two promises:
 - no loop: a path that content now lives at is never redirected away.
 """
 
+import re
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -14,11 +15,33 @@ from django.urls import reverse
 from .models import Redirect
 from .validators import ROOT_VIEW_NAME
 
+# WordPress addressed posts by query on the home page: /?p=12, /?page_id=7. Those old
+# addresses keep their query (nothing else does): see ``query_path``.
+_WORDPRESS_QUERY = re.compile(r"/\?(?:p|page_id)=[0-9]{1,12}")
+
 
 def normalise(path):
-    """A site path as redirects store it: a leading slash, no host, no query."""
-    path = path.strip().split("?", 1)[0].split("#", 1)[0]
+    """A site path as redirects store it: a leading slash, no host, no query (but
+    WordPress's ``/?p=12`` and ``/?page_id=7``)."""
+    path = path.strip().split("#", 1)[0]
+    if _WORDPRESS_QUERY.fullmatch(path):
+        return path
+    path = path.split("?", 1)[0]
     return path if path.startswith("/") else "/" + path
+
+
+def query_path(path, query):
+    """The stored old path a request for ``/?p=12`` (or ``/?page_id=7``) may have, else None.
+
+    ``query`` is the request's QueryDict; only one of the two keys, with digits, counts.
+    """
+    if path != "/":
+        return None
+    keys = [key for key in ("p", "page_id") if key in query]
+    if len(keys) != 1:
+        return None
+    candidate = f"/?{keys[0]}={query[keys[0]]}"
+    return candidate if _WORDPRESS_QUERY.fullmatch(candidate) else None
 
 
 def normalise_target(target):
