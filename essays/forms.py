@@ -62,6 +62,9 @@ class WritingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What the publish gate found in a post that stays published: shown, not refused.
+        self.publish_warnings = []
+        self._was_published = bool(self.instance.pk) and self.instance.status == Status.PUBLISHED
         if self.instance.pk and "tags" in self.fields:
             self.initial["tags"] = list(self.instance.tags.all())
         if "publish_at" in self.fields:
@@ -93,8 +96,19 @@ class WritingForm(forms.ModelForm):
             instance.status = Status.DRAFT
             return
         if instance.status == Status.PUBLISHED and not self.errors:
-            for problem in instance.publish_problems():
-                self.add_error(None, problem)
+            problems = instance.publish_problems()
+            if self.publishing_now():
+                for problem in problems:
+                    self.add_error(None, problem)
+            else:
+                self.publish_warnings = problems
+
+    def publishing_now(self):
+        """Whether this save publishes or schedules the post, which the gate may refuse:
+        a new post, a draft, or the Publish now and Schedule buttons. A post already
+        published (an import the gate would refuse, say) saves with a warning instead,
+        so that a typo can be fixed without taking it down."""
+        return not self._was_published or PUBLISH_NOW in self.data or SCHEDULE in self.data
 
     def _save_m2m(self):
         # Turn the typed names into tags only now, inside the admin's transaction.

@@ -95,6 +95,7 @@ class EditorialAdminMixin:
         if not can_publish(request) and obj.status != Status.DRAFT:
             raise PermissionDenied("Only editors publish or schedule.")
         super().save_model(request, obj, form, change)
+        _warn_of_the_gate(request, getattr(form, "publish_warnings", []))
 
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):
@@ -104,6 +105,15 @@ class EditorialAdminMixin:
         formset.save_m2m()
         for deleted in formset.deleted_objects:
             deleted.delete()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A published post the gate would refuse (an import, say): say so on its form.
+        form = context.get("adminform") and context["adminform"].form
+        if form is not None and form.is_bound:
+            _warn_of_the_gate(request, getattr(form, "publish_warnings", []), once=True)
+        elif obj is not None and obj.status == Status.PUBLISHED:
+            _warn_of_the_gate(request, obj.publish_problems(), once=True)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "publishing_buttons": can_publish(request)}
@@ -153,3 +163,17 @@ class EditorialAdminMixin:
         )
         opts = obj._meta
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+
+def _warn_of_the_gate(request, problems, once=False):
+    """One warning listing what the publish gate finds in a post that stays published.
+    ``once``: not when the page already shows it (a save that continues to the form)."""
+    if not problems:
+        return
+    text = _("Live or scheduled, but the publish gate would refuse it now: %(problems)s") % {
+        "problems": " ".join(str(problem) for problem in problems)
+    }
+    # Reading the messages marks them shown: only where this very page prints them.
+    if once and text in (str(message) for message in messages.get_messages(request)):
+        return
+    messages.warning(request, text)
