@@ -87,6 +87,7 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "title"},
     "a": {"href", "hreflang"},
     "abbr": {"title"},
+    "details": {"open"},
     "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
     # <picture><source type srcset sizes><img ...></picture>: responsive images.
     "source": {"type", "srcset", "sizes", "media", "width", "height"},
@@ -150,7 +151,7 @@ def markdown_html(text):
     Checks of the source (alt text) read this, since post-processors rewrite what they
     find; a model rendering several things from one text keeps it rather than render twice.
     """
-    html = convert(text or "").rstrip()
+    html = _empty_paragraph.sub("", convert(text or "")).rstrip()
     # The page title is the only h1; a "# heading" in a body becomes an h2 rather than
     # vanish (a raw <h1> too).
     html = _h1.sub(r"<\1h2", html)
@@ -212,6 +213,7 @@ def parser():
     md.use(footnote_plugin, inline=False)
     md.use(deflist_plugin)
     md.use(attrs_plugin, allowed=AUTHOR_ATTRIBUTES)
+    md.inline.ruler.after("text", "hugo_shortcode", _hugo_shortcode)
     md.core.ruler.after("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("table_align", _table_align)
     md.core.ruler.push("https_www", _https_www)
@@ -224,6 +226,30 @@ def parser():
     md.add_render_rule("footnote_block_close", lambda *args: "</ol>\n</div>\n")
     md.add_render_rule("footnote_open", _footnote_open)
     return md
+
+
+# Hugo shortcodes ({{< name args >}}, {{% name %}}) the importer could not convert stay in
+# the source, for the author to see and the export to keep; readers get nothing of them
+# (what a paired one encloses stays). In code they are text like any other.
+_shortcode_string = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+
+
+def _hugo_shortcode(state, silent):
+    src, start = state.src, state.pos
+    if not src.startswith(("{{<", "{{%"), start):
+        return False
+    close = ">}}" if src[start + 2] == "<" else "%}}"
+    i = start + 3
+    while i < state.posMax:
+        if src.startswith(close, i):
+            state.pos = i + 3  # nothing rendered, even when not silent
+            return True
+        string = _shortcode_string.match(src, i) if src[i] in '"`' else None
+        i = string.end() if string else i + 1
+    return False
+
+
+_empty_paragraph = re.compile(r"<p>\s*</p>\n?")
 
 
 # "## Title {#id .class key=value}": Goldmark's heading attributes, on by default in Hugo.

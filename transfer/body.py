@@ -1,7 +1,7 @@
 """Rewrites of a post's Markdown on the way in and out: template directives and image links.
 
-On the way in, an image directive (the Go blog's ``{{image "x.png" 600}}``, Hugo's
-``{{< figure src="x.png" >}}``) becomes a Markdown image; any other directive has no
+On the way in, Hugo shortcodes are converted or kept hidden (``transfer.shortcodes``); the
+Go blog's ``{{image "x.png" 600}}`` becomes a Markdown image; any other directive has no
 equivalent here, so it is kept visible as code (a fenced block when it stands on its own
 lines, inline code otherwise) and named in the report. Image links are handed to
 ``relink(url, embedded)``, which returns the new URL or None to leave the link alone.
@@ -10,6 +10,7 @@ Code is never touched.
 
 import re
 
+from . import shortcodes
 from .markup import CODE, DIRECTIVE, directive_name, pieces
 
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<url><[^>\n]*>|[^)\s]+)(?P<rest>[^)\n]*)\)")
@@ -21,41 +22,37 @@ _HTML_IMAGE = re.compile(
     r"""(?P<lead><img\b[^>]*?\bsrc\s*=\s*)(?P<q>["']?)(?P<url>[^"'\s>]+)(?P=q)""", re.I
 )
 _GO_IMAGE = re.compile(r'\{\{-?\s*image\s+"(?P<src>(?:[^"\\]|\\.)*)"(?P<size>[^}]*?)\s*-?\}\}$')
-_SHORTCODE_ARG = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
-_FIGURE = re.compile(r"\{\{([<%])\s*figure\s+(?P<args>.*?)\s*[>%]\}\}$", re.S)
-_REF = re.compile(r'\{\{([<%])\s*(?:rel)?ref\s+"(?P<path>[^"\n]+)"\s*[>%]\}\}$')
-_FIGURE_ARGS = {"src", "alt", "caption", "title", "width", "height"}
 
 
-def import_text(text, relink):
-    """(new text, names of the directives kept visible) for a Markdown text being imported."""
-    out, kept, tail = [], [], ""
-    parts = pieces(text)
-    for index, (kind, chunk) in enumerate(parts):
-        following = parts[index + 1][1] if index + 1 < len(parts) else ""
-        if kind == DIRECTIVE and (target := _ref_link(chunk, tail, following, relink)):
-            chunk = target
-        elif kind == DIRECTIVE:
+def import_text(text, relink, front=None, originals=None):
+    """(new text, names of the directives kept) for a Markdown text being imported.
+
+    Hugo shortcodes go to ``shortcodes.rewrite`` (converted, or kept as they are and
+    hidden from readers); ``originals`` (a list) receives each converted one's original.
+    Other directives become images or stay visible as code."""
+
+    def other(kind, chunk, before, after):
+        if kind == DIRECTIVE:
             image = _image_markdown(chunk, relink)
-            if image is None:
-                kept.append(directive_name(chunk))
-                own_line = not tail.strip() and not following.split("\n", 1)[0].strip()
-                chunk = _visible(chunk, tail if own_line else None)
-            else:
-                chunk = image
-        elif kind != CODE:
-            chunk = relink_text(chunk, relink)
-        out.append(chunk)
-        tail = chunk.rsplit("\n", 1)[-1] if "\n" in chunk else tail + chunk
-    return "".join(out), kept
+            if image is not None:
+                return image, None
+            own_line = not before.strip() and not after.split("\n", 1)[0].strip()
+            return _visible(chunk, before if own_line else None), directive_name(chunk)
+        if kind != CODE:
+            return relink_text(chunk, relink), None
+        return chunk, None
+
+    return shortcodes.rewrite(text, other, front, relink, originals)
 
 
-def export_text(text, relink):
-    """The text with its image links rewritten, code untouched."""
-    return "".join(
+def export_text(text, relink, originals=()):
+    """The text with its image links rewritten, code and shortcodes untouched, and the
+    shortcodes the import converted (``originals``) written back as they came."""
+    text = "".join(
         chunk if kind in (CODE, DIRECTIVE) else relink_text(chunk, relink)
         for kind, chunk in pieces(text)
     )
+    return shortcodes.restore(text, originals)
 
 
 def relink_text(text, relink):
@@ -75,15 +72,6 @@ def relink_text(text, relink):
     text = _LINK.sub(lambda match: swap(match, embedded=False), text)
     text = _REFERENCE.sub(lambda match: swap(match, embedded=False), text)
     return _HTML_IMAGE.sub(lambda match: swap(match, markdown=False), text)
-
-
-def _ref_link(chunk, before, after, relink):
-    """The URL for Hugo's ``[text]({{< ref "other.md" >}})``, when ``relink`` knows the
-    file; None otherwise (the shortcode is then kept visible like any other)."""
-    ref = _REF.match(chunk)
-    if ref is None or not before.endswith("](") or not after.startswith(")"):
-        return None
-    return relink(ref["path"], False)
 
 
 def _wrap(url):
@@ -111,22 +99,13 @@ def _longest_run(text, char):
 def _image_markdown(chunk, relink):
     """A Markdown image for an image directive, or None for any other directive."""
     go = _GO_IMAGE.match(chunk)
-    if go:
-        size = go.group("size").split()
-        if len(size) > 2 or any(not re.fullmatch(r"\d+|_", part) for part in size):
-            return None
-        src, alt, title = go.group("src").replace('\\"', '"'), "", ""
-        width, height = (size + ["_", "_"])[:2]
-    else:
-        figure = _FIGURE.match(chunk)
-        if figure is None:
-            return None
-        args = {key: value.strip('"') for key, value in _SHORTCODE_ARG.findall(figure["args"])}
-        if "src" not in args or not set(args) <= _FIGURE_ARGS:
-            return None
-        src, alt = args["src"], args.get("alt") or args.get("caption", "")
-        title = args.get("title") or args.get("caption", "")
-        width, height = args.get("width", "_"), args.get("height", "_")
+    if go is None:
+        return None
+    size = go.group("size").split()
+    if len(size) > 2 or any(not re.fullmatch(r"\d+|_", part) for part in size):
+        return None
+    src, alt, title = go.group("src").replace('\\"', '"'), "", ""
+    width, height = (size + ["_", "_"])[:2]
     url = _wrap(relink(src, True) or src)
     alt = alt.replace("]", r"\]")
     title = ' "{}"'.format(title.replace('"', "'")) if title else ""

@@ -21,7 +21,7 @@ from core.models import Redirect, SiteSettings
 from core.publishing import Status
 from essays.models import ArticleAnalysis, Writing
 
-from . import analysis, authors, frontmatter
+from . import analysis, authors, frontmatter, shortcodes
 from .body import export_text
 from .images import ImageExport
 from .mapper import SOURCE_KEYS
@@ -109,6 +109,7 @@ class Exporter:
 
 def front_matter(post, aliases, default_author):
     meta = dict(post.metadata)
+    meta.pop(shortcodes.ORIGINALS_KEY, None)  # written back into the body instead
     front = {"title": post.title, "slug": post.slug}
     if post.publish_at:
         # "date" in the metadata is the content's own date, kept when publishDate differed.
@@ -144,5 +145,8 @@ def front_matter(post, aliases, default_author):
 
 def body(post, images):
     if isinstance(post, ArticleAnalysis):
-        return analysis.join(export_text(post.summary, images), export_text(post.analysis, images))
-    return export_text(post.body, images)
+        text = analysis.join(export_text(post.summary, images), export_text(post.analysis, images))
+    else:
+        text = export_text(post.body, images)
+    # The shortcodes the import converted, back as they came (unless edited since).
+    return shortcodes.restore(text, post.metadata.get(shortcodes.ORIGINALS_KEY))

@@ -20,7 +20,7 @@ from core.redirects import normalise
 from core.validators import validate_free_path, validate_path_slug
 from essays.models import ArticleAnalysis, Essay
 
-from . import analysis, authors, frontmatter, kinds, siteconfig
+from . import analysis, authors, frontmatter, kinds, shortcodes, siteconfig
 from .body import import_text
 from .errors import Skip
 from .images import ImageImport
@@ -144,21 +144,24 @@ class Mapper:
         images = ImageImport(slug, source.base_dir, self.site_roots)
         if address is not None and address.relink is not None:
             images = _chained(address.relink, images)
-        body = _strip(source.body)
+        body, originals = _strip(source.body), []  # originals: converted shortcodes
         if model is ArticleAnalysis:
             fields.update(_source_fields(front, meta, warnings))
-            summary, critique = analysis.split(body)
-            fields["summary"], kept = import_text(summary, images)
-            fields["analysis"], more = import_text(critique, images)
+            summary, critique = _analysis_parts(body, fields, meta, warnings)
+            fields["summary"], kept = import_text(summary, images, source.front, originals)
+            fields["analysis"], more = import_text(critique, images, source.front, originals)
             kept += more
             if not fields["source_title"]:
                 fields["source_title"] = analysis.source_title(fields["title"])
         else:
-            fields["body"], kept = import_text(body, images)
+            fields["body"], kept = import_text(body, images, source.front, originals)
         if "range" in kept and publish_at is None:
             raise Skip("not a post", "a list page built by a template loop ({{range}})")
-        warnings += _report_body(kept, images)
+        texts = (fields.get(name, "") for name in ("body", "summary", "analysis"))
+        warnings += _report_body(kept, images, shortcodes.names("\n\n".join(texts)))
         meta.update({str(key): jsonable(value) for key, value in front.items()})
+        if originals:
+            meta[shortcodes.ORIGINALS_KEY] = originals
         fields["metadata"] = meta
         plan = Plan(source, model, slug, fields, tags, redirects, images, warnings)
         plan.dated = publish_at is not None
@@ -404,6 +407,43 @@ def _source_fields(front, meta, warnings):
     return fields
 
 
+def _analysis_parts(body, fields, meta, warnings):
+    """(summary, analysis) Markdown of an analysis's body. The quote, the source line and
+    the framing sentence read from it (``transfer/analysis.py``) fill what the front matter
+    left empty; a published one that still fails the publish gate stays published."""
+    parts = analysis.parse(body, fields["description"], fields["quote"], fields["source_url"])
+    fields["description"] = parts.description or fields["description"]
+    fields["quote"] = fields["quote"] or parts.quote
+    url = parts.source.get("url", "")
+    if url and not fields["source_url"]:
+        if _valid_url(url) and len(url) <= 500:
+            fields["source_url"] = url
+        else:
+            meta.setdefault("source_url", url)
+            warnings.append(("kept in metadata", "the source link is not a usable address"))
+    for name, key, size in (
+        ("source_title", "title", 300),
+        ("source_author", "author", 200),
+        ("source_publication", "publication", 200),
+    ):
+        fields[name] = fields[name] or parts.source.get(key, "")[:size]
+    wanted = {
+        "source URL": fields["source_url"],
+        "quote": fields["quote"],
+        "summary": parts.summary,
+        "analysis": parts.analysis,
+    }
+    missing = [what for what, value in wanted.items() if not value.strip()]
+    if missing and fields["status"] == Status.PUBLISHED:
+        warnings.append(
+            (
+                "fails the publish gate",
+                f"no {' and no '.join(missing)}: kept published; its form says so until fixed",
+            )
+        )
+    return parts.summary, parts.analysis
+
+
 def _valid_url(value):
     if not isinstance(value, str):
         return False
@@ -414,14 +454,17 @@ def _valid_url(value):
     return True
 
 
-def _report_body(kept, images):
+def _report_body(kept, images, hidden):
     warnings = []
     if images.missing:
         listed = ", ".join(images.missing)
         warnings.append(("missing image", f"{len(images.missing)}, links kept: {listed}"))
     warnings += [("image not copied", reason) for reason in images.refused]
-    if kept:
-        counts = Counter(kept)
-        names = ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in counts.items())
-        warnings.append(("template directive kept as code", names))
+    for reason, counts in (
+        ("template directive kept as code", Counter(kept) - Counter(hidden)),
+        (shortcodes.UNHANDLED, Counter(hidden)),
+    ):
+        if counts:
+            names = ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in counts.items())
+            warnings.append((reason, names))
     return warnings

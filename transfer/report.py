@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import Conflict, Deleted
+from .shortcodes import UNHANDLED
 
 
 @dataclass
@@ -50,6 +51,10 @@ class Report:
                 return name
         return next((f"skipped: {reason}" for p, reason, _d in self.skipped if p == path), None)
 
+    def needs_attention(self):
+        """[(path, shortcode names)]: posts whose shortcodes were kept, unconverted."""
+        return [(path, detail) for path, reason, detail in self.warnings if reason == UNHANDLED]
+
     def summary(self):
         new = sum(1 for item in self.redirects if item[3])
         line = (
@@ -75,6 +80,9 @@ class Report:
             if items:
                 yield f"{title} ({len(items)}):"
                 yield from (f"  {path}: {detail}" for path, detail in items)
+        if attention := self.needs_attention():
+            yield f"Needs attention: shortcodes kept, hidden from readers ({len(attention)}):"
+            yield from (f"  {path}: {names}" for path, names in attention)
         for title, items in (("Overwritten (--force)", self.forced), ("Restored", self.restored)):
             if items:
                 yield f"{title} ({len(items)}):"

@@ -13,6 +13,7 @@ from core.admin import PublishableAdmin
 from essays.forms import WritingForm
 from essays.models import ArticleAnalysis, DevReflection, Essay
 from related.explain import reasons
+from transfer.shortcodes import names as shortcode_names
 
 from .mixins import EditorialAdminMixin
 
@@ -28,6 +29,7 @@ PUBLISHING = (
             "byline",
             "author",
             "reading_stats",
+            "hidden_shortcodes",
         ]
     },
 )
@@ -50,6 +52,7 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     raw_id_fields = ["author"]
     save_on_top = True
+    readonly_fields = ["hidden_shortcodes"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author").prefetch_related("tags")
@@ -81,6 +84,15 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
             "words": f"{obj.word_count:,}",
             "minutes": obj.reading_minutes,
         }
+
+    @admin.display(description=_("hidden shortcodes"))
+    def hidden_shortcodes(self, obj):
+        """The Hugo shortcodes the import kept: readers see nothing of them."""
+        texts = [getattr(obj, name, "") or "" for name in ("body", "summary", "analysis")]
+        found = sorted(set(shortcode_names("\n\n".join(texts)))) if obj else []
+        if not found:
+            return _("None.")
+        return _("Not shown to readers, kept for export: %(names)s") % {"names": ", ".join(found)}
 
 
 @admin.register(Essay)
