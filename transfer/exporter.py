@@ -5,7 +5,9 @@ post's images beside it, so that every post carries its files and the importer r
 folder back as it is. Redirects to a post become its ``aliases``; any other redirect is
 written as ``content/redirects/<name>.md`` with ``url:`` and ``redirect:``. The post's
 metadata goes back into its front matter, so that importing an export into an empty
-database gives the same posts.
+database gives the same posts. Pages, books, the image library, tags no post uses and the
+site settings are written beside them (``site_data``), the settings as hugo.toml's
+``[params]``.
 """
 
 from collections import defaultdict
@@ -20,8 +22,9 @@ from tqdm import tqdm
 from core.models import Redirect, SiteSettings
 from core.publishing import Status
 from essays.models import ArticleAnalysis, Writing
+from pages.models import Page
 
-from . import analysis, authors, frontmatter, shortcodes
+from . import analysis, authors, frontmatter, shortcodes, site_data
 from .body import export_text
 from .images import ImageExport
 from .mapper import SOURCE_KEYS
@@ -32,6 +35,9 @@ class ExportReport:
     posts: dict = field(default_factory=lambda: defaultdict(int))  # section -> count
     images: int = 0
     redirect_pages: int = 0
+    pages: int = 0
+    books: int = 0
+    library: int = 0
     missing: list = field(default_factory=list)  # (path, url)
 
     def lines(self):
@@ -40,6 +46,7 @@ class ExportReport:
             f"Exported {sum(self.posts.values())} posts ({counts or 'none'}), "
             f"{self.images} images and {self.redirect_pages} redirect pages."
         )
+        yield f"Exported {self.pages} pages, {self.books} books and {self.library} library images."
         for path, url in self.missing:
             yield f"  missing image {url} in {path}: the link is kept"
 
@@ -51,7 +58,8 @@ class Exporter:
         self.report = ExportReport()
 
     def run(self):
-        default_author = SiteSettings.load().author_name
+        settings = SiteSettings.load()
+        default_author = settings.author_name
         aliases, elsewhere = self._redirects()
         posts = Writing.objects.with_specific().prefetch_related("tags").order_by("pk")
         bar = tqdm(posts, file=self.progress, disable=self.progress is None, desc="Export")
@@ -61,29 +69,35 @@ class Exporter:
             folder.mkdir(parents=True, exist_ok=True)
             images = ImageExport(folder, default_storage)
             front = front_matter(post, aliases.get(post.slug, []), default_author)
-            text = frontmatter.dump(front, body(post, images))
+            text = frontmatter.dump(front, body(post, site_data.library_first(images)))
             (folder / "index.md").write_text(text, encoding="utf-8")
             self.report.posts[post.section] += 1
             self.report.images += len(images.written)
             rel = (folder / "index.md").relative_to(self.content.parent).as_posix()
             self.report.missing += [(rel, url) for url in images.missing]
         self._redirect_pages(elsewhere)
-        self._config()
+        self.report.pages = site_data.export_pages(self.content, aliases)
+        self.report.books = site_data.export_books(self.content)
+        self.report.library = site_data.export_data(self.content.parent, settings)
+        self._config(settings)
         return self.report
 
-    def _config(self):
+    def _config(self, settings):
         """A hugo.toml saying that each post lives at /<slug>/, as here: Hugo serves the
-        export at the same addresses, and importing it back adds no redirect."""
+        export at the same addresses, and importing it back adds no redirect. Its
+        ``[params]`` are the site settings. It replaces one already there, as every file
+        of the export does: otherwise the settings written would be stale."""
         sections = sorted(self.report.posts)
         lines = ["# Written by export_markdown: every post lives at /<slug>/.", "[permalinks]"]
         lines += [f'  "{section}" = "/:slugorfilename/"' for section in sections]
+        lines += site_data.params(settings)
         config = self.content.parent / "hugo.toml"
-        if not config.exists():
-            config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def _redirects(self):
-        """({slug: [old paths]} for redirects to a post, [redirects to anything else])."""
+        """({slug: [old paths]} for redirects to a post or page, [redirects elsewhere])."""
         slugs = set(Writing.objects.values_list("slug", flat=True))
+        slugs |= set(Page.objects.values_list("slug", flat=True))
         aliases, elsewhere = defaultdict(list), []
         for redirect in Redirect.objects.order_by("old_path"):
             slug = redirect.new_path.strip("/")

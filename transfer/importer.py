@@ -33,7 +33,7 @@ from essays.models import Tag, Writing
 from essays.signals import batched_changes
 from pages.models import Page
 
-from . import addresses, sources
+from . import addresses, site_data, sources
 from .errors import Conflict, Deleted, Skip
 from .mapper import Mapper, RedirectStub
 from .models import ImportRecord, fingerprint
@@ -73,6 +73,13 @@ class Importer:
         top, site_roots = sources.site_layout(self.folder)
         found = sources.find(top, shown_from=self.folder)
         self.report.files = len(found)
+        # Pages and books (a Hugo "books" section too) are not posts: read apart, first.
+        items = [source for source in found if site_data.is_site_data(source)]
+        found = [source for source in found if not any(source is item for item in items)]
+        if not self.dry_run:  # the author's name decides each post's byline: first
+            self._site_data(site_roots[0], items)
+        for source in items if self.dry_run else ():
+            self.report.skip(source.rel, Skip("page or book", "a dry run does not read these"))
         mapper = Mapper(SiteSettings.load().author_name, site_roots)
         # First pass: every file's slug (clashes settled) and old URLs, before any is saved.
         self._plan = addresses.plan(found, top, site_roots[0], mapper)
@@ -103,6 +110,29 @@ class Importer:
         counts = self._plan.links.counts
         self.report.links_rewritten = sum(n for rel, n in counts.items() if rel in done)
         return self.report
+
+    def _site_data(self, root, items):
+        """Site settings, the image library, orphan tags, pages and books (``site_data``):
+        made when missing, never overwritten."""
+        try:
+            with transaction.atomic():
+                site_data.import_settings(root)
+                site_data.import_library(root)
+        except (Skip, ValidationError) as error:  # the site's data files: none taken
+            detail = getattr(error, "detail", None) or "; ".join(_messages(error))
+            self.report.skip("data/", Skip("site data not imported", detail))
+        for source in items:
+            try:
+                with transaction.atomic():
+                    made = site_data.import_item(source)
+            except Skip as skip:
+                self.report.skip(source.rel, skip)
+            except ValidationError as error:
+                self.report.skip(source.rel, Skip("invalid", "; ".join(_messages(error))))
+            except Exception as error:  # a file must never stop the import of the others
+                self.report.skip(source.rel, Skip("could not import", f"{error}"))
+            else:
+                (self.report.created if made else self.report.unchanged).append(source.rel)
 
     def _import(self, source, mapper):
         rel = source.rel

@@ -20,7 +20,7 @@ from core.redirects import normalise
 from core.validators import validate_free_path, validate_path_slug
 from essays.models import ArticleAnalysis, Essay
 
-from . import analysis, authors, frontmatter, kinds, shortcodes, siteconfig
+from . import analysis, authors, frontmatter, kinds, shortcodes, site_data, siteconfig
 from .body import import_text
 from .errors import Skip
 from .images import ImageImport
@@ -82,6 +82,7 @@ class Mapper:
     def __init__(self, default_author, site_roots):
         self.default_author = default_author
         self.site_roots = site_roots
+        self.library = None  # the image library's storage names
         # Hugo reads a date without an offset in the site's timeZone.
         root = site_roots[0] if site_roots else None
         self.time_zone, problem = siteconfig.time_zone(root) if root else (None, None)
@@ -142,6 +143,9 @@ class Mapper:
         fields["byline"] = authors.take(front, meta, self.default_author, warnings)
         fields.update(_audio(front, meta, warnings))
         images = ImageImport(slug, source.base_dir, self.site_roots)
+        if self.library is None:  # read once, after the import has brought the library in
+            self.library = site_data.library_names()
+        images = _chained(site_data.library_link(self.library), images)
         if address is not None and address.relink is not None:
             images = _chained(address.relink, images)
         body, originals = _strip(source.body), []  # originals: converted shortcodes

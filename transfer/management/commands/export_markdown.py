@@ -6,7 +6,8 @@ from transfer.exporter import Exporter
 class Command(BaseCommand):
     help = (
         "Export every post, drafts and scheduled ones included, as Markdown with YAML front "
-        "matter in Hugo's layout: <folder>/content/<section>/<slug>/index.md, images beside it."
+        "matter in Hugo's layout: <folder>/content/<section>/<slug>/index.md, images beside "
+        "it; pages, books, the image library, unused tags and the site settings too."
     )
 
     def add_arguments(self, parser):
