@@ -231,7 +231,14 @@ def parser():
 # Hugo shortcodes ({{< name args >}}, {{% name %}}) the importer could not convert stay in
 # the source, for the author to see and the export to keep; readers get nothing of them
 # (what a paired one encloses stays). In code they are text like any other.
-_shortcode_string = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+_STRING = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`'
+_shortcode_scan = {
+    ">}}": re.compile(rf">\}}\}}|{_STRING}"),
+    "%}}": re.compile(rf"%\}}\}}|{_STRING}"),
+}
+# A shortcode is one line of arguments; the scan for its end stops here, so that text
+# full of unclosed "{{<" costs a bounded time per opener, not a scan to the end of it.
+LONGEST_SHORTCODE = 2000
 
 
 def _hugo_shortcode(state, silent):
@@ -239,13 +246,12 @@ def _hugo_shortcode(state, silent):
     if not src.startswith(("{{<", "{{%"), start):
         return False
     close = ">}}" if src[start + 2] == "<" else "%}}"
-    i = start + 3
-    while i < state.posMax:
-        if src.startswith(close, i):
-            state.pos = i + 3  # nothing rendered, even when not silent
+    end = min(state.posMax, start + LONGEST_SHORTCODE)
+    # Quoted arguments may hold the closing characters: they are stepped over whole.
+    for match in _shortcode_scan[close].finditer(src, start + 3, end):
+        if match.group() == close:
+            state.pos = match.end()  # nothing rendered, even when not silent
             return True
-        string = _shortcode_string.match(src, i) if src[i] in '"`' else None
-        i = string.end() if string else i + 1
     return False
 
 

@@ -15,7 +15,8 @@ class RedirectFallbackMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (old_path := query_path(request.path, request.GET)) is not None:
+        # request.GET only on the home page: parsing every query string costs, and can 400.
+        if request.path == "/" and (old_path := query_path("/", request.GET)) is not None:
             redirect = Redirect.objects.filter(old_path=old_path).first()
             if redirect is not None:
                 return HttpResponsePermanentRedirect(redirect.new_path)

@@ -10,10 +10,10 @@ import re
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from .models import Redirect
-from .validators import ROOT_VIEW_NAME
+from .validators import ROOT_VIEW_NAME, root_slug_in_use
 
 # WordPress addressed posts by query on the home page: /?p=12, /?page_id=7. Those old
 # addresses keep their query (nothing else does): see ``query_path``.
@@ -67,6 +67,28 @@ def add_redirect(old_path, new_path):
         old_path=old_path, defaults={"new_path": new_path}
     )
     return redirect
+
+
+def add_old_address(old_path, new_path):
+    """An imported item's earlier address, redirected as ``add_redirect`` does, but never
+    the home page and never a path where something lives now (a page of the site, a post,
+    a simple page): an import must not take over what readers reach today. Returns the
+    Redirect, or None when nothing was stored."""
+    old_path = normalise(old_path)
+    if old_path == "/" or is_live(old_path):
+        return None
+    return add_redirect(old_path, new_path)
+
+
+def is_live(path):
+    """Whether ``path`` answers with something of its own: a fixed page or content."""
+    try:
+        match = resolve(path if path.endswith("/") else path + "/")
+    except Resolver404:
+        return False
+    if match.view_name != ROOT_VIEW_NAME:
+        return True
+    return root_slug_in_use(match.kwargs["slug"])
 
 
 def free_path(path):

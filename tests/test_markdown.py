@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 import core.markdown
-from core.markdown import excerpt, parser, render_markdown, sanitize_html
+from core.markdown import excerpt, markdown_html, parser, render_markdown, sanitize_html
 
 from .factories import ArticleAnalysisFactory, BookFactory, EssayFactory
 
@@ -436,3 +436,18 @@ def test_what_python_markdown_got_wrong_in_the_go_blog_is_right():
     assert after["list items"] == before["list items"] + 14
     _before, _after, html = both("randv2")  # Hugo's heading attributes
     assert '<h3 id="problem.generator">Generator Algorithm</h3>' in html
+
+
+def test_a_shortcode_is_hidden_whole_even_with_its_closing_characters_quoted():
+    html = markdown_html('A {{< note title=">}}" >}} B {{% x %}} C `{{< y >}}`')
+    assert html == "<p>A  B  C <code>{{&lt; y &gt;}}</code></p>"
+
+
+def test_unclosed_shortcode_openers_stay_text_and_the_scan_is_bounded():
+    from core.markdown import LONGEST_SHORTCODE
+
+    # Each opener looks no further than LONGEST_SHORTCODE for its end: text of many
+    # unclosed openers is read in a time proportional to its length.
+    assert markdown_html("{{< " * 3) == "<p>{{&lt; {{&lt; {{&lt;</p>"
+    far = "{{< x " + "y" * LONGEST_SHORTCODE + " >}}"
+    assert "{{&lt; x" in markdown_html(far)

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from core.models import Redirect, SiteSettings
-from core.redirects import add_redirect, normalise
+from core.redirects import add_old_address, normalise
 from core.validators import ROOT_VIEW_NAME, root_slug_in_use
 from essays.models import Tag, Writing
 from essays.signals import batched_changes
@@ -222,7 +222,7 @@ class Importer:
         else:
             post.tags.add(*tags)  # a new post has none: no need to read them first
         for old_path in sorted(redirects):
-            add_redirect(old_path, url)
+            add_old_address(old_path, url)
         if not self.dry_run:
             plan.images.save(self.storage)
         self._remember(plan, post, fields, tags)
@@ -284,14 +284,14 @@ class Importer:
             stored = Redirect.objects.filter(old_path=old_path).first()
             is_new = stored is None or stored.new_path != target
             if is_new:
-                add_redirect(old_path, target)
+                add_old_address(old_path, target)
             # The file's other addresses (Hugo's URL for it), quietly: one report line a file.
             for path in {normalise(path) for path in stub.old_paths} - {old_path}:
                 live = _segments(path) and len(_segments(path)) == 1
                 if target.rstrip("/") != path.rstrip("/") and not (
                     live and root_slug_in_use(_segments(path)[0])
                 ):
-                    add_redirect(path, target)
+                    add_old_address(path, target)
         self.report.redirects.append((rel, old_path, target, is_new))
         self.report.warn(rel, stub.warnings)
         if not _is_here(target):
@@ -305,7 +305,7 @@ class Importer:
             stored = Redirect.objects.filter(old_path=old_path).first()
             is_new = stored is None or stored.new_path != target
             if is_new:
-                add_redirect(old_path, target)
+                add_old_address(old_path, target)
         self.report.redirects.append((rel, old_path, target, is_new))
 
     def _resolve(self, target, stub_slugs):

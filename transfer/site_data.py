@@ -29,7 +29,7 @@ from PIL import Image as PILImage
 from books.models import Book
 from core.models import SiteSettings
 from core.publishing import Status
-from core.redirects import add_redirect
+from core.redirects import add_old_address
 from essays.models import Tag
 from images.models import Image, storage_name
 from images.processing import resized_copies, store_renditions, upright
@@ -264,7 +264,7 @@ def import_item(source):
     item.full_clean()
     item.save()
     for old_path in front.get("aliases") or []:
-        add_redirect(old_path, item.get_absolute_url())
+        add_old_address(old_path, item.get_absolute_url())
     return True
 
 

@@ -35,7 +35,7 @@ from django.utils.text import slugify
 
 from core.models import Redirect, SiteSettings
 from core.publishing import Status
-from core.redirects import add_redirect, normalise
+from core.redirects import add_old_address, normalise
 from core.validators import ROOT_VIEW_NAME, root_slug_in_use, validate_free_path
 from essays.models import ArticleAnalysis, Essay, Tag, Writing
 from images.models import Image
@@ -317,7 +317,7 @@ class WordPressImporter:
             if not Redirect.objects.filter(
                 old_path=normalise(old_path), new_path=new_path
             ).exists():
-                add_redirect(old_path, new_path)
+                add_old_address(old_path, new_path)
                 self.report.redirects += 1
 
 
