@@ -140,18 +140,20 @@ def sanitize_html(html):
 _h1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
-def render_markdown(text):
+def render_markdown(text, footnotes=""):
     """Markdown source to sanitised HTML."""
-    return postprocess(markdown_html(text))
+    return postprocess(markdown_html(text, footnotes))
 
 
-def markdown_html(text):
+def markdown_html(text, footnotes=""):
     """Markdown source to sanitised HTML, before the post-processors: what the author wrote.
 
     Checks of the source (alt text) read this, since post-processors rewrite what they
     find; a model rendering several things from one text keeps it rather than render twice.
+    ``footnotes`` prefixes the footnotes' ids (``fn:<prefix>1``): two texts shown on one
+    page (an analysis's summary and analysis) each keep their own.
     """
-    html = _empty_paragraph.sub("", convert(text or "")).rstrip()
+    html = _empty_paragraph.sub("", convert(text or "", footnotes)).rstrip()
     # The page title is the only h1; a "# heading" in a body becomes an h2 rather than
     # vanish (a raw <h1> too).
     html = _h1.sub(r"<\1h2", html)
@@ -163,9 +165,9 @@ def markdown_html(text):
 _empty_class = re.compile(r'(<[a-z][a-z0-9]*\b[^<>]*?) class=""')
 
 
-def convert(text):
+def convert(text, footnotes=""):
     """Markdown source to HTML, unsanitised: the parser's one entry point."""
-    return parser().render(text)
+    return parser().render(text, {"footnote_prefix": footnotes})
 
 
 def postprocess(html):
@@ -312,7 +314,7 @@ def _https_www(state):
 
 
 def _footnote_anchor_name(self, tokens, idx, options, env):
-    return f":{tokens[idx].meta['id'] + 1}"
+    return f":{env.get('footnote_prefix', '')}{tokens[idx].meta['id'] + 1}"
 
 
 def _footnote_open(self, tokens, idx, options, env):

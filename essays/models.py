@@ -265,7 +265,10 @@ class Writing(Publishable):
         text = getattr(self, source)
         kept = self.__dict__.setdefault("_markdown_kept", {})
         if source not in kept or kept[source][0] != text:
-            kept[source] = (text, markdown_html(text))
+            # The first field's footnotes keep Hugo's ids (fn:1); the others' are prefixed,
+            # so an analysis's summary and analysis never share one.
+            first = self.markdown_fields()[0][0]
+            kept[source] = (text, markdown_html(text, "" if source == first else f"{source}-"))
         return kept[source][1]
 
     def render(self):

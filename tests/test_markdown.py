@@ -451,3 +451,19 @@ def test_unclosed_shortcode_openers_stay_text_and_the_scan_is_bounded():
     assert markdown_html("{{< " * 3) == "<p>{{&lt; {{&lt; {{&lt;</p>"
     far = "{{< x " + "y" * LONGEST_SHORTCODE + " >}}"
     assert "{{&lt; x" in markdown_html(far)
+
+
+@pytest.mark.django_db
+def test_an_analysis_summary_and_analysis_keep_their_own_footnotes(client):
+    from .factories import ArticleAnalysisFactory
+
+    post = ArticleAnalysisFactory(
+        summary="Said[^1].\n\n[^1]: In the article.", analysis="Doubt[^1].\n\n[^1]: Mine."
+    )
+    assert 'id="fn:1"' in post.summary_html
+    assert (
+        'id="fn:analysis-1"' in post.analysis_html and 'href="#fn:analysis-1"' in post.analysis_html
+    )
+    html = client.get(post.get_absolute_url()).content.decode()
+    ids = re.findall(r'id="(fn[^"]*)"', html)
+    assert len(ids) == len(set(ids)) == 4

@@ -246,7 +246,9 @@ def test_a_rolled_back_change_leaves_nothing_for_the_next_commit(
 def conversions(monkeypatch):
     """The Markdown texts the parser converted (``core.markdown.convert``, its one entry)."""
     texts, convert = [], core.markdown.convert
-    monkeypatch.setattr(core.markdown, "convert", lambda text: texts.append(text) or convert(text))
+    monkeypatch.setattr(
+        core.markdown, "convert", lambda text, *args: texts.append(text) or convert(text, *args)
+    )
     return texts
 
 
