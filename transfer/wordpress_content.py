@@ -10,7 +10,9 @@ lines, as WordPress's ``wpautop`` made them. ``[caption]`` becomes a figure and
 import re
 from html import escape
 
-_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
+# Each pattern is bounded (a block comment is one line; a shortcode's attributes are
+# short), so a huge or hostile export costs time in proportion to its length.
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^\n]{0,5000}?-->")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 # Chunks that are already block-level HTML are left as they are by wpautop.
 _BLOCK_START = re.compile(
@@ -18,12 +20,14 @@ _BLOCK_START = re.compile(
     r"|address|audio|video|form|style|script)\b|\[(?:gallery|audio|video|playlist|embed)\b",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(r"\[(?:wp_)?caption([^\]]*)\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
+_CAPTION = re.compile(
+    r"\[(?:wp_)?caption([^\]\n]{0,1000})\](.{0,5000}?)\[/(?:wp_)?caption\]", re.DOTALL
+)
 _CAPTION_ATTR = re.compile(r"""\bcaption=(["'])(.*?)\1""", re.DOTALL)
 _CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
-_EMBED = re.compile(r"\[embed[^\]]*\]\s*(\S+?)\s*\[/embed\]")
+_EMBED = re.compile(r"\[embed[^\]\n]{0,500}\]\s*(\S{1,2000}?)\s*\[/embed\]")
 # What is left looking like a shortcode: [name], [name attr="…"], [/name].
-_SHORTCODE = re.compile(r"\[/?([a-zA-Z][\w-]*)(?:\s+[^\]]*)?\]")
+_SHORTCODE = re.compile(r"\[/?([a-zA-Z][\w-]{0,100})(?:\s+[^\]\n]{0,500})?\]")
 # Common WordPress shortcodes, reported even without attributes; any [name key=…] is too.
 KNOWN = {"gallery", "audio", "video", "playlist", "embed", "caption", "wp_caption", "contact-form"}
 
