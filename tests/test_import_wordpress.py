@@ -187,6 +187,13 @@ def test_a_post_deleted_here_stays_deleted(output):
     assert "post 15: deleted here since the last import" in again
 
 
+def test_a_page_deleted_here_stays_deleted(output):
+    Page.objects.get(slug="about-me").delete()
+    again = run()
+    assert not Page.objects.filter(slug="about-me").exists()
+    assert "page 30: deleted here since the last import" in again
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -17,7 +17,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description=_("deleted here"))
     def deleted_here(self, record):
-        return record.post_id is None
+        return record.deleted_here
 
     def has_add_permission(self, request):
         return False

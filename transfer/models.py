@@ -16,6 +16,9 @@ from django.db import models
 
 from essays.models import Writing
 
+# The slug prefix of a page's record: pages have no post, and no slug has a colon.
+PAGE_RECORD = "page:"
+
 
 class ImportRecord(models.Model):
     slug = models.CharField(max_length=200, unique=True)
@@ -31,6 +34,10 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"/{self.slug}/ from {self.source}"
+
+    @property
+    def deleted_here(self):
+        return self.post_id is None and not self.slug.startswith(PAGE_RECORD)
 
     def edited(self, post, tag_slugs):
         """The names of the values that differ from what was imported, sorted."""

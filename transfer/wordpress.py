@@ -42,7 +42,7 @@ from images.models import Image
 from pages.models import Page
 
 from . import authors, kinds
-from .models import ImportRecord, fingerprint
+from .models import PAGE_RECORD, ImportRecord, fingerprint
 from .wordpress_content import convert
 from .wordpress_wxr import read
 
@@ -193,6 +193,10 @@ class WordPressImporter:
     def _page(self, item, label, body, values):
         slug = self._slug(item)
         page = Page.objects.filter(slug=slug).first()
+        source = f"wordpress:{item.id}"
+        if page is None and ImportRecord.objects.filter(source=source).exists():
+            self.report.left_alone.append((label, "deleted here since the last import"))
+            return None
         values["description"] = values["description"][:300]
         if page is not None:  # never overwritten: imported before, or the author's own
             values["body"] = body
@@ -207,6 +211,9 @@ class WordPressImporter:
         page = Page(slug=slug, body=body, **values)
         page.full_clean(validate_unique=False)
         page.save()
+        # Pages are never overwritten, so their record only says "this import made it":
+        # a page deleted here is then known as deleted, and not made again.
+        ImportRecord.objects.create(slug=f"{PAGE_RECORD}{slug}", source=source)
         self.report.created.append(f"{label} → /{slug}/")
         return page
 
