@@ -19,13 +19,18 @@ validate_path_slug = RegexValidator(
 )
 
 
-def validate_free_path(slug):
-    """A root slug must not shadow a page of the site such as /blog/ or /admin/."""
+def is_site_route(slug):
+    """Whether ``/<slug>/`` is a page of the site itself (/blog/, /admin/...), not content."""
     try:
         match = resolve(f"/{slug}/")
     except Resolver404:
-        return
-    if match.view_name != ROOT_VIEW_NAME:
+        return False
+    return match.view_name != ROOT_VIEW_NAME
+
+
+def validate_free_path(slug):
+    """A root slug must not shadow a page of the site such as /blog/ or /admin/."""
+    if is_site_route(slug):
         raise ValidationError(
             _("“/%(slug)s/” is already a page of the site; choose another slug."),
             code="reserved",

@@ -1,6 +1,5 @@
 """Every old URL keeps working after an import: Hugo's addresses, aliases, clashes, links."""
 
-import shutil
 import tempfile
 import textwrap
 from datetime import date
@@ -16,7 +15,7 @@ from transfer.body import import_text
 from transfer.hugo_urls import HugoConfig, Links, Page, guess_base, load_config, page_url
 from transfer.importer import Importer
 
-from .test_import_export import GO_BLOG, fresh_storage, go_blog_slice
+from .test_import_export import GO_BLOG, GoBlogSlice, fresh_storage
 
 # ---- hugo_urls, alone -------------------------------------------------------------------
 
@@ -295,19 +294,8 @@ class HugoSiteUrlTests(OldUrlAssertions, TestCase):
 
 @pytest.mark.skipif(not GO_BLOG.is_dir(), reason="the Go blog corpus is not here")
 @fresh_storage()
-class GoBlogUrlTests(OldUrlAssertions, TestCase):
+class GoBlogUrlTests(OldUrlAssertions, GoBlogSlice, TestCase):
     """Every /blog/<name> of the slice, and every alias, lands on its post."""
-
-    @classmethod
-    def corpus(cls):
-        folder = go_blog_slice()
-        cls.addClassCleanup(shutil.rmtree, folder)
-        return folder
-
-    @classmethod
-    def setUpClass(cls):
-        cls.folder = cls.corpus()
-        super().setUpClass()
 
     @classmethod
     def setUpTestData(cls):

@@ -14,12 +14,11 @@ nothing lives there now).
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
 from core.redirects import normalise
-from core.validators import ROOT_VIEW_NAME, root_slug_in_use, validate_free_path
+from core.validators import ROOT_VIEW_NAME, is_site_route, root_slug_in_use
 
 from . import frontmatter, hugo_urls
 from .errors import Skip
@@ -99,7 +98,7 @@ def _settle(posts):
         source, wanted, paths = posts[index]
         warnings = []
         slug = wanted
-        if wanted in taken or not _free(wanted):
+        if wanted in taken or is_site_route(wanted):
             if wanted in taken:
                 folders = [slugify(part) for part in source.folders if slugify(part)]
                 candidates = ["-".join([*folders[-n:], wanted]) for n in range(1, len(folders) + 1)]
@@ -109,7 +108,10 @@ def _settle(posts):
             slug = next(
                 c
                 for c in candidates
-                if len(c) <= MAX_SLUG and c not in taken and c not in wanted_all and _free(c)
+                if len(c) <= MAX_SLUG
+                and c not in taken
+                and c not in wanted_all
+                and not is_site_route(c)
             )
             if wanted in taken:
                 detail = f"/{wanted}/ is also {taken[wanted]}; this one is /{slug}/"
@@ -120,14 +122,6 @@ def _settle(posts):
         taken[slug] = source.rel
         chosen[index] = (source, slug, paths, warnings)
     return chosen
-
-
-def _free(slug):
-    try:
-        validate_free_path(slug)
-    except ValidationError:
-        return False
-    return True
 
 
 def _section(source, top, config):

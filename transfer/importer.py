@@ -281,16 +281,11 @@ class Importer:
             self.report.skip(rel, Skip("redirect loop", f"{old_path} would redirect to itself"))
             return
         with transaction.atomic():
-            stored = Redirect.objects.filter(old_path=old_path).first()
-            is_new = stored is None or stored.new_path != target
-            if is_new:
-                add_old_address(old_path, target)
+            is_new = _store_redirect(old_path, target)
             # The file's other addresses (Hugo's URL for it), quietly: one report line a file.
+            # add_old_address leaves alone any that is live (a post, a page) now.
             for path in {normalise(path) for path in stub.old_paths} - {old_path}:
-                live = _segments(path) and len(_segments(path)) == 1
-                if target.rstrip("/") != path.rstrip("/") and not (
-                    live and root_slug_in_use(_segments(path)[0])
-                ):
+                if target.rstrip("/") != path.rstrip("/"):
                     add_old_address(path, target)
         self.report.redirects.append((rel, old_path, target, is_new))
         self.report.warn(rel, stub.warnings)
@@ -302,10 +297,7 @@ class Importer:
         if old_path.rstrip("/") == target.rstrip("/"):
             return
         with transaction.atomic():
-            stored = Redirect.objects.filter(old_path=old_path).first()
-            is_new = stored is None or stored.new_path != target
-            if is_new:
-                add_old_address(old_path, target)
+            is_new = _store_redirect(old_path, target)
         self.report.redirects.append((rel, old_path, target, is_new))
 
     def _resolve(self, target, stub_slugs):
@@ -331,12 +323,17 @@ class Importer:
         return path
 
 
+def _store_redirect(old_path, target):
+    """Redirect ``old_path`` to ``target`` unless it already does; whether it is new."""
+    stored = Redirect.objects.filter(old_path=old_path).first()
+    is_new = stored is None or stored.new_path != target
+    if is_new:
+        add_old_address(old_path, target)
+    return is_new
+
+
 def _is_elsewhere(target):
     return bool(urlsplit(target).scheme or urlsplit(target).netloc)
-
-
-def _segments(path):
-    return [part for part in urlsplit(path).path.split("/") if part]
 
 
 def _is_here(target):

@@ -36,7 +36,7 @@ from django.utils.text import slugify
 from core.models import Redirect, SiteSettings
 from core.publishing import Status
 from core.redirects import add_old_address, normalise
-from core.validators import ROOT_VIEW_NAME, root_slug_in_use, validate_free_path
+from core.validators import ROOT_VIEW_NAME, is_site_route, root_slug_in_use
 from essays.models import ArticleAnalysis, Essay, Tag, Writing
 from images.models import Image
 from pages.models import Page
@@ -206,7 +206,7 @@ class WordPressImporter:
                 why = f"the page /{slug}/ is already here (edited, or not from this import)"
                 self.report.left_alone.append((label, why))
             return page
-        if root_slug_in_use(slug) or not _free(slug):
+        if root_slug_in_use(slug) or is_site_route(slug):
             slug = self._free_slug(slug)
         page = Page(slug=slug, body=body, **values)
         page.full_clean(validate_unique=False)
@@ -244,7 +244,7 @@ class WordPressImporter:
                 (label, f"/{slug}/ is already here, not from this import")
             )
             return existing
-        if root_slug_in_use(slug) or not _free(slug):
+        if root_slug_in_use(slug) or is_site_route(slug):
             slug = self._free_slug(slug)
         if ImportRecord.objects.filter(slug=slug).exists():
             self.report.left_alone.append((label, f"/{slug}/ was imported from elsewhere"))
@@ -298,7 +298,7 @@ class WordPressImporter:
     @staticmethod
     def _free_slug(base):
         slug, n = f"{base}-2", 3
-        while root_slug_in_use(slug) or not _free(slug):
+        while root_slug_in_use(slug) or is_site_route(slug):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -326,14 +326,6 @@ class WordPressImporter:
             ).exists():
                 add_old_address(old_path, new_path)
                 self.report.redirects += 1
-
-
-def _free(slug):
-    try:
-        validate_free_path(slug)
-    except ValidationError:
-        return False
-    return True
 
 
 def _model(item):
