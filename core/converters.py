@@ -4,7 +4,7 @@ from .validators import SLUG_PATTERN
 
 
 class PathSlugConverter:
-    """A root-level slug: letters, digits, hyphens, underscores and dots."""
+    """A post's path at the site root: parts of letters, digits, hyphens, underscores and dots."""
 
     regex = SLUG_PATTERN
 

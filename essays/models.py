@@ -134,7 +134,10 @@ class Writing(Publishable):
         unique=True,
         blank=True,
         validators=[validate_path_slug, validate_free_path],
-        help_text=_("The address: the post lives at /slug/. Made from the title when left empty."),
+        help_text=_(
+            "The address: the post lives at /slug/, or at a nested path such as "
+            "/work-logs/2026-02-01/. Made from the title when left empty."
+        ),
     )
     description = models.TextField(
         blank=True, help_text=_("The dek: one or two sentences shown under the title and in lists.")

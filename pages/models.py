@@ -12,7 +12,7 @@ from core.validators import (
     ROOT_VIEW_NAME,
     check_root_slug_free,
     validate_free_path,
-    validate_path_slug,
+    validate_page_slug,
 )
 
 
@@ -28,7 +28,7 @@ class Page(Publishable):
     slug = models.CharField(
         max_length=200,
         unique=True,
-        validators=[validate_path_slug, validate_free_path],
+        validators=[validate_page_slug, validate_free_path],
         help_text=_("The address: the page lives at /slug/; for example “about”."),
     )
     description = models.CharField(max_length=300, blank=True)

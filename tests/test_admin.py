@@ -133,7 +133,24 @@ def test_slugs_are_unique_across_every_type(staff_client):
     assert not DevReflection.objects.exists()
 
 
-@pytest.mark.parametrize("slug", ["books", "admin", "bad slug", ".hidden", "a..b"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "books",
+        "admin",
+        "bad slug",
+        ".hidden",
+        "a..b",
+        "tags/ai",  # /tags/<tag>/ is a page of the site
+        "blog/page/2",
+        "static/x",  # the web server answers there
+        "a//b",
+        "/a",
+        "a/",
+        "notes/.hidden",
+        "feeds/index.xml",
+    ],
+)
 def test_slugs_that_would_shadow_a_page_or_are_malformed_are_refused(staff_client, slug):
     data = {**FORMS[Essay], "slug": slug, **publishing()}
     response = staff_client.post(admin_url(Essay, "add"), data)
@@ -141,6 +158,17 @@ def test_slugs_that_would_shadow_a_page_or_are_malformed_are_refused(staff_clien
     assert response.context["adminform"].form.errors["slug"]
     assert not Essay.objects.exists()
     assert not Tag.objects.exists(), "a refused form must not leave new tags behind"
+
+
+def test_a_post_may_live_at_a_nested_path(staff_client):
+    data = {**FORMS[Essay], "slug": "work-logs/authexis/2026-02-01", **publishing()}
+    response = staff_client.post(admin_url(Essay, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    essay = Essay.objects.get()
+    assert essay.get_absolute_url() == "/work-logs/authexis/2026-02-01/"
+    staff_client.logout()
+    assert staff_client.get("/work-logs/authexis/2026-02-01/").status_code == 200
+    assert staff_client.get("/work-logs/authexis/").status_code == 404
 
 
 def test_a_malformed_date_is_a_form_error_not_a_crash(staff_client):

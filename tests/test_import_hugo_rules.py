@@ -102,7 +102,11 @@ def test_what_is_not_a_date_says_so(value, message):
 
 # An import of a small Hugo site.
 
-CONFIG = 'baseURL = "https://example.com/"\ntitle = "Old site"\ntimeZone = "America/New_York"\n'
+# Posts live at the root, by slug or file name, as on the author's site.
+CONFIG = (
+    'baseURL = "https://example.com/"\ntitle = "Old site"\ntimeZone = "America/New_York"\n'
+    '[permalinks]\n  posts = "/:slugorfilename/"\n'
+)
 
 
 def post(front, body="Some text."):
@@ -334,7 +338,8 @@ def test_the_time_zone_is_read_from_any_hugo_config(tmp_path, db, config_name, c
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(config, encoding="utf-8")
     imported(tmp_path)
-    assert writing("a").publish_at == datetime(2023, 10, 15, tzinfo=UTC)
+    # No [permalinks] here: the post keeps Hugo's default address, /posts/a/.
+    assert writing("posts/a").publish_at == datetime(2023, 10, 15, tzinfo=UTC)
 
 
 def test_an_unknown_time_zone_is_reported(tmp_path, db, settings):
@@ -342,7 +347,7 @@ def test_an_unknown_time_zone_is_reported(tmp_path, db, settings):
     files = {"a.md": post('title: A\ndate: "2023-10-15 09:00:00"')}
     report = imported(build_site(tmp_path, files, config='timeZone = "Mars/Olympus"\n'))
     assert "Mars/Olympus" in warnings(report, "a.md")["site time zone"]
-    assert writing("a").publish_at == datetime(2023, 10, 15, 9, tzinfo=UTC)
+    assert writing("posts/a").publish_at == datetime(2023, 10, 15, 9, tzinfo=UTC)
 
 
 def test_an_expired_import_shows_in_no_list(site, client):

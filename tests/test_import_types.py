@@ -58,8 +58,9 @@ def seed_post(front_extra=""):
     return f"---\n{front}---\n\n{body}"
 
 
-def imported(slug):
-    return Writing.objects.get(slug=slug).specific
+def imported(name):
+    """The post made from content/posts/<name>.md: Hugo's default address is /posts/<name>/."""
+    return Writing.objects.get(slug=f"posts/{name}").specific
 
 
 def test_the_seed_pages_analysis_fills_every_field(tmp_path):

@@ -53,6 +53,8 @@ class ReimportTests(TestCase):
     def setUp(self):
         self.site = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.site)
+        # Essays at the root, /<slug>/, as on the author's site.
+        (self.site / "hugo.toml").write_text('[permalinks]\n  essays = "/:slugorfilename/"\n')
         self.path = write(self.site, "kept")
         self.other = write(self.site, "other")
         first = self.run_import()

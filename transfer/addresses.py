@@ -1,10 +1,13 @@
 """The importer's first pass: where every file goes, before any is saved.
 
 Every file is read once to learn the slug it asks for and the URL Hugo gave it
-(``hugo_urls``). Then slugs are settled across the whole import, never by dropping a file:
+(``hugo_urls``). A post keeps that URL, nested or not (``/work-logs/authexis/2026-02-01/``),
+as its slug, unless it cannot be an address here; then it asks for the slug its front
+matter or file name gives. Then slugs are settled across the whole import, never by
+dropping a file:
 - two files asking for one slug: the one already living at ``/<slug>/`` keeps it (else the
-  first found), the others take their folders as a prefix (``syntheses-2026-02-01``,
-  then ``authexis-2026-02-01``, ``work-logs-authexis-2026-02-01``), or a number;
+  first found); the others take their folders as a prefix (``notes-tips``, then
+  ``blog-notes-tips``) when the slug is one part, or a number (``essays/astime-2``);
 - a slug that is a page of the site (``search``) gets a number (``search-2``).
 Each change is reported. The result gives each file an ``Address``: its slug, the old
 paths to redirect to it, and a relinker that points links between posts at their new URLs.
@@ -14,11 +17,12 @@ nothing lives there now).
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
 from core.redirects import normalise
-from core.validators import ROOT_VIEW_NAME, is_site_route, root_slug_in_use
+from core.validators import ROOT_VIEW_NAME, is_site_route, root_slug_in_use, validate_path_slug
 
 from . import frontmatter, hugo_urls
 from .errors import Skip
@@ -61,7 +65,11 @@ def plan(found, top, site_root, mapper):
         page = hugo_urls.Page.of(source.path, top, source.front)
         return hugo_urls.addresses(config, page)
 
-    chosen = _settle([(source, wanted, old_paths(source)) for source, wanted, _t in posts])
+    settled = []
+    for source, wanted, _t in posts:
+        paths = old_paths(source)
+        settled.append((source, _hugo_slug(paths) or wanted, paths))
+    chosen = _settle(settled)
     for source, slug, paths, warnings in chosen:
         rel_file = source.path.relative_to(top).as_posix()
         aliases = [
@@ -85,6 +93,24 @@ def plan(found, top, site_root, mapper):
     return result
 
 
+def _hugo_slug(paths):
+    """The post's Hugo URL as its slug (``work-logs/authexis/2026-02-01``), so that it keeps
+    the very address Hugo gave it; None when that URL cannot be an address here (a site
+    route such as ``/search/``, or ``/2015/03/post.html``): the slug it asks for then
+    stands, and the Hugo URL redirects to it."""
+    if not paths:
+        return None
+    path = normalise(paths[0])
+    slug = path.strip("/")
+    if not slug or not path.endswith("/") or len(slug) > MAX_SLUG:
+        return None
+    try:
+        validate_path_slug(slug)
+    except ValidationError:
+        return None
+    return None if is_site_route(slug) else slug
+
+
 def _settle(posts):
     """[(source, slug, old paths, warnings)]: a distinct slug for every post."""
     wanted_all = {wanted for _s, wanted, _p in posts}
@@ -99,7 +125,7 @@ def _settle(posts):
         warnings = []
         slug = wanted
         if wanted in taken or is_site_route(wanted):
-            if wanted in taken:
+            if wanted in taken and "/" not in wanted:
                 folders = [slugify(part) for part in source.folders if slugify(part)]
                 candidates = ["-".join([*folders[-n:], wanted]) for n in range(1, len(folders) + 1)]
             else:

@@ -124,7 +124,11 @@ class Exporter:
 def front_matter(post, aliases, default_author):
     meta = dict(post.metadata)
     meta.pop(shortcodes.ORIGINALS_KEY, None)  # written back into the body instead
-    front = {"title": post.title, "slug": post.slug}
+    front = {"title": post.title}
+    if "/" in post.slug:  # a nested path is its URL: Hugo's slug is one part
+        front["url"] = f"/{post.slug}/"
+    else:
+        front["slug"] = post.slug
     if post.publish_at:
         # "date" in the metadata is the content's own date, kept when publishDate differed.
         key = "publishDate" if "date" in meta else "date"

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from core.models import Redirect, SiteSettings
-from core.redirects import add_old_address, normalise
+from core.redirects import add_old_address, is_live, normalise
 from core.validators import ROOT_VIEW_NAME, root_slug_in_use
 from essays.models import Tag, Writing
 from essays.signals import batched_changes
@@ -193,7 +193,9 @@ class Importer:
             slugs = [tag.slug for tag in current_tags]
             edited = record.edited(post, slugs) if record else None  # None: never imported
         changed_here = edited != []  # edited here, or never imported
-        redirects = {normalise(path) for path in plan.redirects} - stored - {url}
+        # An old address where something lives now (/blog/, another post) is never taken.
+        wanted = {normalise(path) for path in plan.redirects} - stored - {url}
+        redirects = {path for path in wanted if not is_live(path)}
         before = {name: getattr(post, name) for name in fields}
         for name, value in fields.items():
             setattr(post, name, value)
