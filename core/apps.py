@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import page_cache
+
+        # Every model is loaded by now, the types of writing and their proxies too.
+        page_cache.connect()

@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
+from . import page_cache
 from .models import Redirect
 from .redirects import query_path
 
@@ -31,3 +36,82 @@ class RedirectFallbackMiddleware:
         if redirect is None:
             return response
         return HttpResponsePermanentRedirect(redirect.new_path)
+
+
+class PageCacheMiddleware:
+    """Serve readers' pages from the pages cache (``core/page_cache.py``).
+
+    Only anonymous reads are cached: GET and HEAD, outside ``PAGE_CACHE_SKIP`` (the admin,
+    previews and share links), without a session or messages cookie or credentials (staff
+    see drafts and banners). Only responses fit for anyone are stored: a 200, 301 or 404
+    that sets no cookie, varies on nothing but cookies, and has chosen no caching of its own
+    (a ``Cache-Control`` header: previews, the admin).
+
+    Readers get an ETag (a conditional request gets its 304) and ``max-age=0``: a browser
+    asks again each time, as the cache cannot reach into it. Shared caches (a CDN) get
+    ``s-maxage``, at most ``PAGE_CACHE_CDN_SECONDS`` and never past the next go-live.
+
+    Django's cache middleware does not fit: it keys pages by their cookies when a response
+    varies on them (every page here does), caches 200s only, cannot drop every page at once
+    and fails when its backend does.
+    """
+
+    STATUSES = {200, 301, 404}
+
+    def __init__(self, get_response):
+        if not settings.PAGE_CACHE_ENABLED:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_anonymous_read(request):
+            return self.get_response(request)
+        try:
+            generation = page_cache.current_generation()
+            key = page_cache.page_key(generation, request)
+            response = page_cache.fetch(key)
+        except page_cache.Unavailable:
+            return self.get_response(request)
+        if response is None:
+            response = self.get_response(request)
+            if not self.is_storable(response):
+                return response
+            set_response_etag(response)
+            self.store(key, response, generation)
+            response["X-Cache"] = "miss"
+        else:
+            response["X-Cache"] = "hit"
+        shared = generation.seconds_left(settings.PAGE_CACHE_CDN_SECONDS)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+    @staticmethod
+    def is_anonymous_read(request):
+        return (
+            request.method in {"GET", "HEAD"}
+            and not request.path.startswith(tuple(settings.PAGE_CACHE_SKIP))
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+    def is_storable(self, response):
+        varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",")}
+        return (
+            response.status_code in self.STATUSES
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and varies_on <= {"", "cookie"}
+        )
+
+    @staticmethod
+    def store(key, response, generation):
+        """Store the response until the generation ends; within a second of its end, not at
+        all (the cache's clocks count whole seconds)."""
+        timeout = generation.seconds_left(settings.PAGE_CACHE_SECONDS)
+        if timeout >= 1:
+            try:
+                page_cache.store(key, response, timeout)
+            except page_cache.Unavailable:
+                pass

@@ -20,6 +20,7 @@ from itertools import batched
 
 from django.db import connection, transaction
 
+from core.page_cache import invalidate
 from essays.models import Writing
 
 from .conf import weights
@@ -176,6 +177,8 @@ def _write_lists(index, keys, bar=None):
             bar.update(len(chunk))
     if bar:
         bar.close()
+    # Raw SQL, which no signal reports: the pages that show these lists are stale.
+    invalidate()
 
 
 def _executemany(model, statement, fields, rows):

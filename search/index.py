@@ -14,6 +14,7 @@ from django.db.models import Case, F, TextField, Value, When
 from django.db.models.functions import Replace
 
 from core.markdown import plain_text
+from core.page_cache import invalidate
 from essays.models import Writing
 
 from .models import SearchEntry
@@ -85,6 +86,8 @@ def index_posts(posts_with_tags, using="default"):
         entries, update_conflicts=True, unique_fields=["writing"], update_fields=TEXT_FIELDS
     )
     _update_vectors([entry.pk for entry in entries], using)
+    # Written in bulk, which no signal reports: /search/ must not show the old entries.
+    invalidate(using)
     return len(entries)
 
 
@@ -107,3 +110,4 @@ def _refresh_tags(writing_ids, using):
     )
     SearchEntry.objects.using(using).filter(pk__in=writing_ids).update(tags=tags)
     _update_vectors(writing_ids, using)
+    invalidate(using)

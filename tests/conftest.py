@@ -10,6 +10,16 @@ def staff_client(client, django_user_model):
     return client
 
 
+@pytest.fixture(scope="session")
+def production_site():
+    """The session's production site (tests/test_deploy.py), for every test that serves one."""
+    from tests.test_deploy import ProductionSite
+
+    site = ProductionSite.for_session()
+    yield site
+    site.stop()
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -79,6 +79,7 @@ def production_env(folder, **extra):
         DATABASE_URL=f"sqlite:///{Path(folder) / 'db.sqlite3'}",
         STATIC_ROOT=str(Path(folder) / "static"),
         MEDIA_ROOT=str(Path(folder) / "media"),
+        PAGE_CACHE_DIR=str(Path(folder) / "page-cache"),
     )
     env.update(extra)
     return env
@@ -254,13 +255,6 @@ class ProductionSite:
     def stop_soon(self):
         """Stop in a background thread: no test needs the site any more."""
         threading.Thread(target=self.stop, name="production-site-stop", daemon=True).start()
-
-
-@pytest.fixture(scope="session")
-def production_site():
-    site = ProductionSite.for_session()
-    yield site
-    site.stop()
 
 
 @pytest.fixture(scope="session")

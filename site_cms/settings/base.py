@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached page costs no session, no user, no template.
+    "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,16 +104,48 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The page cache (core/page_cache.py; README, "Page cache") must be one for every gunicorn
+# worker and every server: Redis when there is one, else files.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    }
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(env("PAGE_CACHE_DIR", BASE_DIR / "var" / "cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 if env("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
+        # Sites that share one Redis each need their own.
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", ""),
     }
+    CACHES["pages"] = {
+        **CACHES["default"],
+        # An unreachable Redis costs a request half a second, once per RETRY_SECONDS.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+# The longest a page stays cached (the footer's year comes from the clock).
+PAGE_CACHE_SECONDS = 60 * 60
+# How long a CDN may keep a page without asking (s-maxage): it does not hear of changes.
+PAGE_CACHE_CDN_SECONDS = int(env("PAGE_CACHE_CDN_SECONDS", "0"))
+# Never cached: the admin, previews and share links.
+PAGE_CACHE_SKIP = ["/admin/", "/preview/"]
+# What readers see: a save or deletion of any of these (their subclasses and proxies too)
+# makes every cached page stale.
+PAGE_CACHE_MODELS = [
+    "core.SiteSettings",
+    "core.Redirect",
+    "images.Image",
+    "books.Book",
+    "pages.Page",
+    "pages.Project",
+    "essays.Writing",
+    "essays.Tag",
+    "related.RelatedChoice",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,4 @@
-"""The test profile: fast password hashing, plain static storage, in-memory cache."""
+"""The test profile: fast password hashing, plain static storage, in-memory caches."""
 
 from .base import *  # noqa: F403
 
@@ -10,7 +10,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Off: the tests pin each page's query count, which a cached page would hide.
+# tests/test_page_cache.py turns it on.
+PAGE_CACHE_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Live-server tests must not leave connections open when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

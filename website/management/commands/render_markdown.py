@@ -12,6 +12,7 @@ from django.db import transaction
 
 from books.models import Book
 from core.markdown import render_markdown
+from core.page_cache import invalidate
 from essays.models import Writing
 from essays.signals import SAVED, post_changed
 from pages.models import Page
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             posts = self.posts(dry_run)
             others = self.simple(Page, "body", "body_html", dry_run)
             others += self.simple(Book, "pitch", "pitch_html", dry_run)
+            if (posts or others) and not dry_run:
+                # Written with update(), which no signal reports.
+                invalidate()
         verb = "would change" if dry_run else "changed"
         self.stdout.write(f"HTML {verb}: {posts} posts, {others} pages and books.")
 
