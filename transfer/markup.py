@@ -7,6 +7,7 @@ back-quoted strings, which may span lines. Everything else is text. Joining the 
 gives back the input exactly.
 """
 
+import functools
 import re
 
 CODE, DIRECTIVE, TEXT = "code", "directive", "text"
@@ -20,8 +21,10 @@ _HTML_CODE = re.compile(r"<(pre|code)\b[^>]*>", re.IGNORECASE)
 _LONGEST_DIRECTIVE = 20_000
 
 
-def pieces(text):
-    """[(kind, chunk), ...] covering ``text`` in order."""
+def pieces(text, scanner=None):
+    """[(kind, chunk), ...] covering ``text`` in order, in time linear in its length:
+    every search forward remembers what it found (``_Scanner``)."""
+    scan = scanner or _Scanner(text)
     out, start, i, n = [], 0, 0, len(text)
     line_start, previous_blank, in_indented = True, True, False
 
@@ -58,16 +61,16 @@ def pieces(text):
             i += 1 if text.startswith("\n", i + 1) else 2  # an escaped character
         elif char == "`":
             run = len(_BACKTICKS.match(text, i).group(0))
-            end = _code_span_end(text, i, run)
+            end = scan.code_span_end(i, run)
             if end:
                 emit(CODE, end)
                 i = end
             else:
                 i += run
-        elif char == "<" and (end := _html_code_end(text, i)):
+        elif char == "<" and (end := scan.html_code_end(i)):
             emit(CODE, end)
             i = end
-        elif text.startswith("{{", i) and (end := directive_end(text, i)):
+        elif text.startswith("{{", i) and (end := scan.directive_end(i)):
             emit(DIRECTIVE, end)
             i = end
         else:
@@ -87,47 +90,113 @@ def _fence_end(text, after, fence):
     return min(match.end() + 1, len(text))
 
 
-def _code_span_end(text, i, run):
-    """The end of the inline code span opened by ``run`` backticks at ``i``, if it closes."""
-    paragraph = _BLANK_LINE.search(text, i)
-    limit = paragraph.start() if paragraph else len(text)
-    closer = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
-    match = closer.search(text, i + run, limit)
-    return match.end() if match else None
+class _Scanner:
+    """The searches ``pieces`` makes forward from many places in one text, each answer
+    remembered, so that a hostile text (``{{`` a thousand times, never closed; ``<code>``
+    repeated) costs time in proportion to its length, not to its square."""
+
+    # A directive's scan leaves a mark every so many characters: a later scan that reaches
+    # a mark knows the answer, so every character is scanned a bounded number of times.
+    MARK_EVERY = 16
+
+    def __init__(self, text):
+        self.text = text
+        self.directive_ends = {}  # (position, closer) -> end of the scan from there, or None
+        self.closings = {}  # closing pattern -> (searched from, match or None)
+        self.blank_line = (-1, None)  # (searched from, the next blank line's start)
+        self.scanned = 0  # characters read by directive scans, all told
+
+    def _search_once(self, pattern, start):
+        """``pattern.search(text, start)``, remembering the answer: a later search from a
+        place before that match (or from anywhere, when there was none) gives the same."""
+        searched, match = self.closings.get(pattern, (None, None))
+        if searched is not None and searched <= start and (match is None or start <= match.start()):
+            return match
+        match = pattern.search(self.text, start)
+        self.closings[pattern] = (start, match)
+        return match
+
+    def next_blank_line(self, i):
+        searched, found = self.blank_line
+        if not (0 <= searched <= i and (found is None or i <= found)):
+            match = _BLANK_LINE.search(self.text, i)
+            found = match.start() if match else None
+            self.blank_line = (i, found)
+        return found
+
+    def code_span_end(self, i, run):
+        """The end of the inline code span opened by ``run`` backticks at ``i``, if it
+        closes within its paragraph."""
+        limit = self.next_blank_line(i)
+        limit = len(self.text) if limit is None else limit
+        match = self._search_once(_closing_backticks(run), i + run)
+        return match.end() if match and match.end() <= limit else None
+
+    def html_code_end(self, i):
+        """The end of a ``<pre>`` or ``<code>`` element starting at ``i``, if there is one."""
+        opening = _HTML_CODE.match(self.text, i)
+        if opening is None:
+            return None
+        closing = self._search_once(_closing_tag(opening.group(1).lower()), opening.end())
+        return closing.end() if closing else None
+
+    def directive_end(self, i):
+        """The end of the ``{{ … }}`` directive at ``i``, or None when it never closes
+        (within ``_LONGEST_DIRECTIVE`` characters)."""
+        text = self.text
+        close = {"<": ">}}", "%": "%}}"}.get(text[i + 2 : i + 3], "}}")
+        end = self._scan(i + 2, close)
+        return end if end is not None and end - i <= _LONGEST_DIRECTIVE else None
+
+    def _scan(self, j, close):
+        """Where the directive's closer is found reading from ``j`` (strings skipped), or
+        None: the same answer for every scan that passes through ``j``."""
+        text, n, known = self.text, len(self.text), self.directive_ends
+        marks, end, steps = [], None, 0
+        while j < n:
+            if (j, close) in known:
+                end = known[(j, close)]
+                break
+            if steps % self.MARK_EVERY == 0:
+                marks.append(j)
+            steps += 1
+            if text.startswith(close, j):
+                end = j + len(close)
+                break
+            char = text[j]
+            if char == '"':
+                match = _STRING.match(text, j)
+                if match is None:
+                    break
+                j = match.end()
+            elif char == "`":
+                after = text.find("`", j + 1)
+                if after == -1:
+                    break
+                j = after + 1
+            elif text.startswith("\n\n", j):
+                break
+            else:
+                j += 1
+        for mark in marks:
+            known[(mark, close)] = end
+        self.scanned += steps
+        return end
 
 
-def _html_code_end(text, i):
-    """The end of a ``<pre>`` or ``<code>`` element starting at ``i``, if there is one."""
-    opening = _HTML_CODE.match(text, i)
-    if opening is None:
-        return None
-    closing = re.compile(rf"</{opening.group(1)}\s*>", re.IGNORECASE).search(text, opening.end())
-    return closing.end() if closing else None
+@functools.cache
+def _closing_backticks(run):
+    return re.compile(rf"(?<!`)`{{{run}}}(?!`)")
+
+
+@functools.cache
+def _closing_tag(name):
+    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
 
 
 def directive_end(text, i):
-    """The end of the ``{{ … }}`` directive at ``i``, or None when it never closes."""
-    close = {"<": ">}}", "%": "%}}"}.get(text[i + 2 : i + 3], "}}")
-    j, limit = i + 2, min(len(text), i + _LONGEST_DIRECTIVE)
-    while j < limit:
-        if text.startswith(close, j):
-            return j + len(close)
-        char = text[j]
-        if char == '"':
-            match = _STRING.match(text, j)
-            if match is None:
-                return None
-            j = match.end()
-        elif char == "`":
-            end = text.find("`", j + 1)
-            if end == -1:
-                return None
-            j = end + 1
-        elif text.startswith("\n\n", j):
-            return None
-        else:
-            j += 1
-    return None
+    """The end of the ``{{ … }}`` directive at ``i`` of ``text``, or None."""
+    return _Scanner(text).directive_end(i)
 
 
 def directive_name(chunk):
