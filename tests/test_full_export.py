@@ -20,7 +20,7 @@ from core.models import Redirect, SiteSettings
 from core.publishing import Status
 from essays.models import Tag, Writing
 from images.models import Image
-from pages.models import Page
+from pages.models import Page, Project
 from transfer.importer import Importer
 from transfer.models import ImportRecord
 
@@ -67,6 +67,7 @@ def snapshot():
         "tags": sorted(Tag.objects.values_list("slug", "name")),
         "redirects": sorted(Redirect.objects.values_list("old_path", "new_path")),
         "settings": rows(SiteSettings, "pk"),
+        "projects": rows(Project, "name"),
     }
 
 
@@ -81,7 +82,7 @@ def all_files(folder=""):
 def wipe():
     """An empty site: no rows the import makes, no stored files, no settings."""
     Writing.objects.all().delete()
-    for model in (ImportRecord, Tag, Redirect, Page, Book, Image, SiteSettings):
+    for model in (ImportRecord, Tag, Redirect, Page, Book, Image, SiteSettings, Project):
         model.objects.all().delete()
     for name in all_files():
         default_storage.delete(name)
@@ -144,6 +145,10 @@ class FullExportTests(TestCase):
             status=Status.PUBLISHED,
             publish_at=timezone.now() - timedelta(days=30),
         )
+        Project.objects.create(
+            name="Authexis", one_liner="Writing, checked", url="https://a.example/"
+        )
+        Project.objects.create(name="Hidden", one_liner="Not yet", display_order=2, visible=False)
         library = Image.objects.create(file=png("library.png", (500, 300)), alt="A red block")
         EssayFactory(slug="shows-an-image", body=f"Look:\n\n{library.markdown()}")
         Image.objects.create(file=png("ornament.png", (50, 30), (1, 2, 3)), decorative=True)
@@ -182,7 +187,7 @@ class FullExportTests(TestCase):
         )
         counts = {name: len(rows) for name, rows in rows_before.items()}
         expected = {"posts": 6, "pages": 1, "books": 1, "images": 2, "tags": 2, "redirects": 4}
-        self.assertEqual(counts, expected | {"settings": 1})
+        self.assertEqual(counts, expected | {"settings": 1, "projects": 2})
         for name in rows_before:
             self.assertEqual(rows_after[name], rows_before[name], name)
         self.assertEqual(sorted(pages_after), sorted(pages_before))
@@ -210,6 +215,7 @@ class FullExportTests(TestCase):
             f"static/{SiteSettings.load().podcast_artwork.name}",
             "data/images.yaml",
             "data/tags.yaml",
+            "data/projects.yaml",
             "content/redirects/gone.md",
             "hugo.toml",
         ]:

@@ -6,12 +6,14 @@ post and the site settings, written by ``export_markdown`` and read back by the 
 - A book is the bundle ``content/books/<slug>/index.md``, its pitch the body, its cover
   beside it (Hugo serves it at ``/books/<slug>/``, as here).
 - Library images are ``static/<storage name>``, described in ``data/images.yaml``; tags
-  no post uses are in ``data/tags.yaml``; the site settings are ``[params]`` of
-  ``hugo.toml`` (the exporter writes that file).
+  no post uses are in ``data/tags.yaml``, the landing page's projects in
+  ``data/projects.yaml``; the site settings are ``[params]`` of ``hugo.toml`` (the
+  exporter writes that file).
 
 Files are stored back under the very names they had, as they were (they were cleaned
 when first uploaded): an export, imported into an empty site and exported again, gives
-the same bytes. An import never overwrites a page, book, image, tag or settings already here.
+the same bytes. An import never overwrites a page, book, image, tag, project or settings already
+here.
 """
 
 import json
@@ -34,7 +36,7 @@ from essays.models import Tag
 from images.models import Image, storage_name
 from images.processing import resized_copies, store_renditions, upright
 from images.validation import inspect
-from pages.models import Page
+from pages.models import Page, Project
 
 from . import frontmatter, siteconfig
 from .errors import Skip
@@ -44,6 +46,8 @@ BOOK_KEYS = ("subtitle", "description", "stage", "buy_url", "buy_label", "displa
 BOOK_FLAGS = ("cover_decorative", "home_hero")
 # Site settings that are files, not values.
 SETTING_FILES = ("podcast_artwork",)
+# The landing page's "What I'm building", as data/projects.yaml.
+PROJECT_FIELDS = ("name", "one_liner", "url", "display_order", "visible")
 
 
 # Export -----------------------------------------------------------------------------------
@@ -110,7 +114,11 @@ def export_data(root, site):
         entry = {"file": image.file.name, "alt": image.alt, "decorative": image.decorative}
         entries.append(entry | {"uploaded": timezone.localtime(image.uploaded)})
     tags = Tag.objects.filter(writings__isnull=True).order_by("slug")
-    data = {"images.yaml": entries, "tags.yaml": [{"name": t.name, "slug": t.slug} for t in tags]}
+    data = {
+        "images.yaml": entries,
+        "tags.yaml": [{"name": t.name, "slug": t.slug} for t in tags],
+        "projects.yaml": list(Project.objects.values(*PROJECT_FIELDS)),
+    }
     for field in SETTING_FILES:
         if (name := getattr(site, field).name) and default_storage.exists(name):
             _copy(name, root / "static" / name)
@@ -233,6 +241,12 @@ def import_library(root):
         if not Tag.objects.filter(slug=entry["slug"]).exists():
             Tag.objects.create(name=entry["name"], slug=entry["slug"])
             tags += 1
+    for entry in _data(root, "projects.yaml"):
+        values = {name: entry[name] for name in PROJECT_FIELDS if name in entry}
+        if not Project.objects.filter(name=values.get("name")).exists():
+            project = Project(**values)
+            project.full_clean()
+            project.save()
     return images, tags
 
 
