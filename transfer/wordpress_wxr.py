@@ -59,6 +59,9 @@ class Item:
 class Export:
     authors: dict  # login -> display name
     items: list
+    # The site's own addresses: the channel's <link>, wp:base_blog_url, wp:base_site_url
+    # (links in bodies to these hosts are links within the site).
+    site_urls: list = field(default_factory=list)
 
 
 def _parse(value):
@@ -119,7 +122,9 @@ def read(path):
     items = [_item(element) for element in channel.findall("item")]
     if not items and not authors:
         raise WXRError("not a WordPress export (no items)")
-    return Export(authors=authors, items=items)
+    values = _children(channel)
+    site_urls = [values.get(name, "") for name in ("wp:base_blog_url", "link", "wp:base_site_url")]
+    return Export(authors=authors, items=items, site_urls=[url for url in site_urls if url])
 
 
 def _item(element):
