@@ -6,6 +6,7 @@ from markdownx.models import MarkdownxField
 
 from core.markdown import render_markdown
 from core.publishing import Publishable, PublishableQuerySet
+from core.safe_urls import SafeURLField
 from images.processing import save_image
 
 
@@ -52,7 +53,7 @@ class Book(Publishable):
     )
     # Made when a cover is uploaded: see images.processing.Stored.
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
-    buy_url = models.URLField(_("buy link"), max_length=500, blank=True)
+    buy_url = SafeURLField(_("buy link"), max_length=500, blank=True)
     buy_label = models.CharField(_("buy link label"), max_length=100, default="Read on Amazon")
     display_order = models.PositiveSmallIntegerField(default=0)
     home_hero = models.BooleanField(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from . import redirects
 from .models import Redirect
 from .publishing import State
+from .safe_urls import redirect_target_problem
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -46,10 +47,25 @@ class RedirectForm(forms.ModelForm):
         fields = ["old_path", "new_path"]
 
     def clean_old_path(self):
-        return redirects.normalise(self.cleaned_data["old_path"])
+        old_path = redirects.normalise(self.cleaned_data["old_path"])
+        if "\\" in old_path or "\x00" in old_path:
+            raise forms.ValidationError(_("A backslash or control character is no address."))
+        if old_path == "/" or redirects.is_live(old_path):
+            raise forms.ValidationError(
+                _(
+                    "Something lives at %(path)s now (a post, a page, or a page of the site): "
+                    "a redirect from it would take readers away from it. Change or delete "
+                    "that first."
+                )
+                % {"path": old_path}
+            )
+        return old_path
 
     def clean_new_path(self):
-        return redirects.normalise_target(self.cleaned_data["new_path"])
+        target = redirects.normalise_target(self.cleaned_data["new_path"])
+        if problem := redirect_target_problem(target):
+            raise forms.ValidationError(problem)
+        return target
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from . import page_cache
 from .models import Redirect
 from .redirects import query_path
+from .safe_urls import redirect_target_problem
 
 
 class RedirectFallbackMiddleware:
@@ -23,7 +24,7 @@ class RedirectFallbackMiddleware:
         # request.GET only on the home page: parsing every query string costs, and can 400.
         if request.path == "/" and (old_path := query_path("/", request.GET)) is not None:
             redirect = Redirect.objects.filter(old_path=old_path).first()
-            if redirect is not None:
+            if redirect is not None and not redirect_target_problem(redirect.new_path):
                 return HttpResponsePermanentRedirect(redirect.new_path)
         response = self.get_response(request)
         # A NUL byte cannot be stored, so no redirect can match it (PostgreSQL would refuse).
@@ -33,7 +34,8 @@ class RedirectFallbackMiddleware:
         # Hugo served /slug and /slug/ alike.
         paths.add(request.path[:-1] if request.path.endswith("/") else request.path + "/")
         redirect = Redirect.objects.filter(old_path__in=paths).first()
-        if redirect is None:
+        # A row written before the rules (or by raw SQL) still never leads off the site.
+        if redirect is None or redirect_target_problem(redirect.new_path):
             return response
         return HttpResponsePermanentRedirect(redirect.new_path)
 

@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .safe_urls import SafeURLField, redirect_target_problem
 
 
 def _count_field(verbose_name, default):
@@ -23,7 +26,9 @@ class SiteSettings(models.Model):
         help_text=_("A few first-person sentences for the landing page. Plain text."),
     )
     newsletter_name = models.CharField(max_length=100, blank=True, default="Philosopher at Large")
-    newsletter_url = models.URLField(blank=True, help_text=_("Where readers subscribe."))
+    newsletter_url = SafeURLField(
+        blank=True, mailto=True, help_text=_("Where readers subscribe: a web address or mailto:.")
+    )
     newsletter_pitch = models.CharField(max_length=300, blank=True)
     books_pitch = models.CharField(_("books card text"), max_length=300, blank=True)
     work_pitch = models.CharField(_("work-with-me card text"), max_length=300, blank=True)
@@ -33,7 +38,7 @@ class SiteSettings(models.Model):
     )
     podcast_title = models.CharField(max_length=200, blank=True)
     podcast_description = models.TextField(blank=True)
-    podcast_apple_url = models.URLField(_("Apple Podcasts link"), blank=True)
+    podcast_apple_url = SafeURLField(_("Apple Podcasts link"), blank=True)
     podcast_category = models.CharField(max_length=100, default="Technology")
     podcast_artwork = models.ImageField(
         upload_to="podcast/",
@@ -93,3 +98,9 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+    def save(self, *args, **kwargs):
+        # From anywhere (the admin, an import, the shell): never a way off the site.
+        if problem := redirect_target_problem(self.new_path):
+            raise ValidationError({"new_path": problem})
+        super().save(*args, **kwargs)

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
 from .models import Redirect
+from .safe_urls import redirect_target_problem
 from .validators import ROOT_VIEW_NAME, root_slug_in_use
 
 # WordPress addressed posts by query on the home page: /?p=12, /?page_id=7. Those old
 # addresses keep their query (nothing else does): see ``query_path``.
 _WORDPRESS_QUERY = re.compile(r"/\?(?:p|page_id)=[0-9]{1,12}")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,30}:")
 
 
 def normalise(path):
@@ -45,9 +47,10 @@ def query_path(path, query):
 
 
 def normalise_target(target):
-    """A redirect's target: a site path, or a full URL elsewhere, kept as it is."""
+    """A redirect's target: a site path, or a URL with a scheme (``https:``, and any other,
+    which ``safe_urls.redirect_target_problem`` then refuses), kept as it is."""
     target = target.strip()
-    return target if target.startswith(("http://", "https://")) else normalise(target)
+    return target if _SCHEME.match(target) else normalise(target)
 
 
 @transaction.atomic
@@ -71,11 +74,12 @@ def add_redirect(old_path, new_path):
 
 def add_old_address(old_path, new_path):
     """An imported item's earlier address, redirected as ``add_redirect`` does, but never
-    the home page and never a path where something lives now (a page of the site, a post,
-    a simple page): an import must not take over what readers reach today. Returns the
-    Redirect, or None when nothing was stored."""
+    the home page, never a path where something lives now (a page of the site, a post,
+    a simple page): an import must not take over what readers reach today; and never to
+    another site unless REDIRECT_ALLOWED_HOSTS allows it. Returns the Redirect, or None
+    when nothing was stored."""
     old_path = normalise(old_path)
-    if old_path == "/" or is_live(old_path):
+    if old_path == "/" or is_live(old_path) or redirect_target_problem(new_path.strip()):
         return None
     return add_redirect(old_path, new_path)
 

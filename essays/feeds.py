@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from core.models import SiteSettings
+from core.safe_urls import safe_url
 
 from .models import SECTION_BY_KIND, SECTIONS, Tag, Writing
 
@@ -119,7 +121,9 @@ class WritingFeed(Feed):
         return post.title
 
     def item_description(self, post):
-        return post.teaser
+        # Readers render <description> as HTML: the plain-text teaser goes in escaped, so
+        # that "<svg onload=…>" in a description arrives as text, never as markup.
+        return escape(post.teaser)
 
     def item_author_name(self, post):
         if post.byline:
@@ -205,10 +209,13 @@ class PodcastFeed(WritingFeed):
         }
 
     def item_enclosures(self, post):
-        guessed, _encoding = mimetypes.guess_type(urlsplit(post.audio_url).path)
+        url = safe_url(post.audio_url)
+        if not url:
+            return []
+        guessed, _encoding = mimetypes.guess_type(urlsplit(url).path)
         mime_type = guessed if guessed and guessed.startswith("audio/") else DEFAULT_AUDIO_TYPE
         # RSS requires a length; 0 is the accepted "unknown".
-        return [Enclosure(post.audio_url, str(post.audio_bytes or 0), mime_type)]
+        return [Enclosure(url, str(post.audio_bytes or 0), mime_type)]
 
     def item_extra_kwargs(self, post):
         # Apple's preferred form of the duration: whole seconds.

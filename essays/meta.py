@@ -1,6 +1,7 @@
 """schema.org data for a post: BlogPosting, or Article citing the analysed article."""
 
 from core.meta import PageMeta, author, iso, without_empty
+from core.safe_urls import safe_url
 
 
 def writing_meta(post, site, request):
@@ -27,7 +28,7 @@ def writing_meta(post, site, request):
             {
                 "@type": "CreativeWork",
                 "name": source_title,
-                "url": post.source_url,
+                "url": safe_url(post.source_url),
                 "author": post.source_author and {"@type": "Person", "name": post.source_author},
                 "publisher": post.source_publication
                 and {"@type": "Organization", "name": post.source_publication},

@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 from core.markdown import excerpt, markdown_html, plain_text, postprocess
 from core.publishing import Publishable, PublishableQuerySet
 from core.redirects import keeping_old_address
+from core.safe_urls import SafeURLField
 from core.validators import (
     ROOT_VIEW_NAME,
     check_root_slug_free,
@@ -151,7 +152,7 @@ class Writing(Publishable):
         blank=True,
         help_text=_("A co-author, shown in the meta line. Empty for the author alone."),
     )
-    audio_url = models.URLField(
+    audio_url = SafeURLField(
         _("audio file"),
         max_length=500,
         blank=True,
@@ -330,7 +331,7 @@ class ArticleAnalysis(Writing):
     """A summary and critique of someone else's article."""
 
     source_title = models.CharField(max_length=300)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = SafeURLField(max_length=500, blank=True)
     source_author = models.CharField(max_length=200, blank=True)
     source_publication = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True, help_text=_("The pull quote from the source."))

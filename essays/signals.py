@@ -18,8 +18,8 @@ of them. Sent with ``sender=Writing`` and:
 - ``created``: for ``SAVED``, whether the row is new (a new post has no tags yet).
 - ``using``: the database alias.
 
-Fixtures' rows (``raw`` saves) send nothing, though the tags a fixture sets do: rebuild
-what depends on posts after loading them.
+Nothing is sent while fixtures load (``core.loading``: ``loaddata``, ``restore``); the
+apps that follow posts rebuild on ``fixtures_loaded`` instead.
 
 Inside ``batched_changes()`` (an import saving hundreds of posts), saves and tag changes
 are not sent one by one: on leaving it, one ``SAVED`` names every post still there, with
@@ -33,6 +33,8 @@ from contextvars import ContextVar
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import Signal
+
+from core.loading import is_loading
 
 from .models import Tag, Writing
 
@@ -60,6 +62,8 @@ def batched_changes(using="default"):
 
 
 def _send(change, pks, using, instance=None, created=False):
+    if is_loading():  # the apps that follow posts rebuild once the load is done
+        return
     batch = _batch.get()
     if batch is not None and change in (SAVED, TAGS):
         batch.update(pks)

@@ -8,6 +8,7 @@ from markdownx.models import MarkdownxField
 from core.markdown import render_markdown
 from core.publishing import Publishable, PublishableQuerySet
 from core.redirects import keeping_old_address
+from core.safe_urls import SafeURLField
 from core.validators import (
     ROOT_VIEW_NAME,
     check_root_slug_free,
@@ -75,7 +76,7 @@ class Project(models.Model):
 
     name = models.CharField(max_length=200)
     one_liner = models.CharField(max_length=300)
-    url = models.URLField(blank=True)
+    url = SafeURLField(blank=True)
     display_order = models.PositiveSmallIntegerField(default=0)
     visible = models.BooleanField(default=True)
 

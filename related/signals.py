@@ -1,13 +1,16 @@
 """What schedules a refresh: any change to a post (``essays.signals.post_changed``: a
 save, a deletion, its tags), and the author's pins and exclusions.
 
-Fixtures send nothing; run ``rebuild_related`` after loading them.
+Nothing is scheduled while fixtures load (``core.loading``); once they are in, every
+list is rebuilt (``fixtures_loaded``).
 """
 
 from django.db.models.signals import post_delete, post_save
 
+from core.loading import fixtures_loaded, is_loading
 from essays.signals import DELETING, post_changed
 
+from . import store
 from .models import RelatedChoice, RelatedLink
 from .tasks import schedule
 
@@ -22,10 +25,16 @@ def refresh_lists(sender, change, pks, using, **kwargs):
 
 
 def choice_changed(sender, instance, using, **kwargs):
-    schedule([instance.source_id], using)
+    if not is_loading():
+        schedule([instance.source_id], using)
+
+
+def rebuild_after_load(sender, using, **kwargs):
+    store.rebuild()
 
 
 def connect():
     post_changed.connect(refresh_lists, dispatch_uid="related:post-changed")
     post_save.connect(choice_changed, sender=RelatedChoice, dispatch_uid="related:choice-saved")
     post_delete.connect(choice_changed, sender=RelatedChoice, dispatch_uid="related:choice-gone")
+    fixtures_loaded.connect(rebuild_after_load, dispatch_uid="related:fixtures-loaded")

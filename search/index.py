@@ -7,9 +7,10 @@ the stored columns, so both backends always work from the same text.
 
 import html
 from collections import defaultdict
+from itertools import batched
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.db.models.functions import Replace
 
@@ -111,3 +112,21 @@ def _refresh_tags(writing_ids, using):
     SearchEntry.objects.using(using).filter(pk__in=writing_ids).update(tags=tags)
     _update_vectors(writing_ids, using)
     invalidate(using)
+
+
+REBUILD_BATCH = 500
+
+
+def rebuild(using="default"):
+    """The index from scratch, from every post (drafts and scheduled ones too); the
+    number of posts indexed."""
+    posts = Writing.objects.using(using).with_specific().prefetch_related("tags").order_by("pk")
+    total = 0
+    with transaction.atomic(using=using):
+        # Entries only ever belong to existing posts (CASCADE); start clean anyway, so
+        # the index is exactly what indexing today's posts gives.
+        SearchEntry.objects.using(using).all().delete()
+        for batch in batched(posts.iterator(chunk_size=REBUILD_BATCH), REBUILD_BATCH):
+            pairs = [(post, [tag.name for tag in post.tags.all()]) for post in batch]
+            total += index_posts(pairs, using=using)
+    return total

@@ -3,14 +3,16 @@
 A save writes the post's entry from the post as saved; a tag change re-reads the tag
 names of the posts concerned. A batch of saves (``essays.signals.batched_changes``: a
 save with no ``instance``) re-reads its posts and writes their entries in one upsert.
-Deleting needs nothing: the entry goes with the post (``on_delete=CASCADE``). Fixtures
-send nothing; run ``rebuild_search_index`` after them.
+Deleting needs nothing: the entry goes with the post (``on_delete=CASCADE``). Nothing
+is sent while fixtures load (``core.loading``); once they are in, the index is rebuilt
+(``fixtures_loaded``).
 """
 
+from core.loading import fixtures_loaded
 from essays.models import Writing
 from essays.signals import SAVED, TAGS, post_changed
 
-from .index import index_posts, refresh_tags
+from .index import index_posts, rebuild, refresh_tags
 
 
 def keep_index(sender, change, pks, instance, created, using, **kwargs):
@@ -28,5 +30,10 @@ def keep_index(sender, change, pks, instance, created, using, **kwargs):
         refresh_tags(pks, using=using)
 
 
+def rebuild_after_load(sender, using, **kwargs):
+    rebuild(using)
+
+
 def connect():
     post_changed.connect(keep_index, dispatch_uid="search:post-changed")
+    fixtures_loaded.connect(rebuild_after_load, dispatch_uid="search:fixtures-loaded")

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -386,9 +387,26 @@ def test_redirect_chains_collapse_and_loops_are_impossible():
         "/c/": "/a/",
     }
     assert add_redirect("/x/", "/x/") is None
-    assert add_redirect("/away/", "https://example.com/elsewhere").new_path == (
-        "https://example.com/elsewhere"
-    )
+
+
+def test_a_redirect_leaves_the_site_only_for_an_allowed_host(client):
+    for target in ("https://example.com/elsewhere", "//evil.example/", "/\\evil.example/"):
+        with pytest.raises(ValidationError):
+            add_redirect("/away/", target)
+    # Even a row stored before the rule, or by raw SQL, is not followed off the site.
+    Redirect.objects.bulk_create([Redirect(old_path="/legacy/", new_path="//evil.example/")])
+    assert client.get("/legacy/").status_code == 404
+    with override_settings(REDIRECT_ALLOWED_HOSTS=["example.com"]):
+        assert add_redirect("/away/", "https://example.com/elsewhere").new_path == (
+            "https://example.com/elsewhere"
+        )
+        with pytest.raises(ValidationError):
+            add_redirect("/away/", "https://evil.example/")
+        response = client.get("/away/")
+        assert (response.status_code, response["Location"]) == (
+            301,
+            "https://example.com/elsewhere",
+        )
 
 
 def test_redirects_have_an_admin(editor):
@@ -399,6 +417,27 @@ def test_redirects_have_an_admin(editor):
     assert "A redirect must lead somewhere else." in response.content.decode()
     editor.post(add, {"old_path": "/new/", "new_path": "/old/"})
     assert dict(Redirect.objects.values_list("old_path", "new_path")) == {"/new/": "/old/"}
+
+
+def test_the_redirect_admin_refuses_hijacks_and_says_why(editor):
+    EssayFactory(slug="live-post")
+    add = reverse("admin:core_redirect_add")
+    for old, new, says in (
+        ("/live-post/", "/elsewhere/", "Something lives at /live-post/ now"),
+        ("/blog/", "/elsewhere/", "Something lives at /blog/ now"),
+        ("/", "/elsewhere/", "Something lives at / now"),
+        ("/old/", "//evil.example/", "leads to another site"),
+        ("/old/", "https://evil.example/x", "REDIRECT_ALLOWED_HOSTS"),
+        ("/old/", "ftp://example.com/x", "only a path of this site"),
+        ("/old/", "javascript:alert(1)", "only a path of this site"),
+        ("/old/", " JaVa\tScript:alert(1)", "control character"),
+    ):
+        response = editor.post(add, {"old_path": old, "new_path": new})
+        assert response.status_code == 200, (old, new)
+        assert says in response.content.decode(), (old, new)
+    assert not Redirect.objects.exists()
+    editor.post(add, {"old_path": "/old/", "new_path": "no-slash/"})
+    assert Redirect.objects.get().new_path == "/no-slash/"  # a path of this site
 
 
 # The calendar ---------------------------------------------------------------------

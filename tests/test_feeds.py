@@ -1,5 +1,6 @@
 """The RSS feeds: their XML, what they list, what they never list, and what they cost."""
 
+import html
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -86,7 +87,8 @@ def test_the_main_feed_lists_all_writing_newest_first_with_every_item_element(cl
         assert parsedate_to_datetime(item.findtext("pubDate")) == post.publish_at.replace(
             microsecond=0
         )
-        assert item.findtext("description") == post.teaser
+        # HTML, as readers read it: the plain-text teaser, escaped.
+        assert html.unescape(item.findtext("description")) == post.teaser
     first = channel.find(f"item[link='{absolute(essay)}']")
     # The title is plain text in the XML, not HTML escaped twice.
     assert first.findtext("title") == "Cats & Dogs"
@@ -96,7 +98,7 @@ def test_the_main_feed_lists_all_writing_newest_first_with_every_item_element(cl
     assert other.findall("category") == []
     assert other.findtext(f"{{{DC_NS}}}creator") == "Ada Author"
     # A reflection has no dek: its description is the start of its body.
-    assert other.findtext("description") == reflection.excerpt != ""
+    assert html.unescape(other.findtext("description")) == reflection.excerpt != ""
 
 
 def test_items_carry_the_sanitised_html_stored_on_save(client):

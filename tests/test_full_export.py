@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -102,6 +102,7 @@ def export(folder):
 
 
 @fresh_storage()
+@override_settings(REDIRECT_ALLOWED_HOSTS=["example.com"])  # a redirect elsewhere, exported
 class FullExportTests(TestCase):
     def setUp(self):
         # Made for each test: the storage outlives a test, its rows do not.

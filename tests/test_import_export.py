@@ -501,6 +501,7 @@ class ImportBehaviourTests(TestCase):
 
 
 @fresh_storage()
+@override_settings(REDIRECT_ALLOWED_HOSTS=["example.com"])  # a redirect elsewhere, exported
 class ExportTests(TestCase):
     @classmethod
     def setUpTestData(cls):

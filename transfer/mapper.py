@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from core.publishing import Status
 from core.redirects import normalise
+from core.safe_urls import is_safe_url
 from core.validators import validate_free_path, validate_path_slug
 from essays.models import ArticleAnalysis, Essay
 
@@ -449,7 +450,8 @@ def _analysis_parts(body, fields, meta, warnings):
 
 
 def _valid_url(value):
-    if not isinstance(value, str):
+    """An address the post's URL fields will store (``core.safe_urls``): http(s) only."""
+    if not isinstance(value, str) or not is_safe_url(value.strip()):
         return False
     try:
         _is_url(value.strip())

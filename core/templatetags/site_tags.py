@@ -1,5 +1,7 @@
 from django import template
 
+from core import safe_urls
+
 register = template.Library()
 
 
@@ -7,3 +9,16 @@ register = template.Library()
 def absolute_url(context, path):
     """The full URL of a path on this site, for canonical links, feeds and cards."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def safe_url(value):
+    """The URL when it is http(s), else "": a stored value is checked again where it is
+    printed (``core.safe_urls``)."""
+    return safe_urls.safe_url(value)
+
+
+@register.filter
+def safe_link(value):
+    """As ``safe_url``, allowing ``mailto:`` too (the newsletter link)."""
+    return safe_urls.safe_url(value, (*safe_urls.WEB, "mailto"))

@@ -182,6 +182,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 500
+# A redirect leads to a path of this site; to a full URL only on these hosts ("*": any).
+REDIRECT_ALLOWED_HOSTS = env_list("REDIRECT_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,
