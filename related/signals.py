@@ -10,7 +10,6 @@ from django.db.models.signals import post_delete, post_save
 from core.loading import fixtures_loaded, is_loading
 from essays.signals import DELETING, post_changed
 
-from . import store
 from .models import RelatedChoice, RelatedLink
 from .tasks import schedule
 
@@ -30,6 +29,8 @@ def choice_changed(sender, instance, using, **kwargs):
 
 
 def rebuild_after_load(sender, using, **kwargs):
+    from . import store  # the engine's libraries load only when lists are made
+
     store.rebuild()
 
 
