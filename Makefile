@@ -40,6 +40,12 @@ test-full: install
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(MAKE) test
 
+# The HTTP benchmark (README, "Speed"): 10,000 posts, gunicorn, wrk; about four minutes.
+# BENCH_ARGS="--before /tmp/before" measures an earlier checkout in the same run.
+.PHONY: bench
+bench: install
+	$(PYTHON) bench/http_bench.py $(BENCH_ARGS)
+
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .

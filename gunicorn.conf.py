@@ -13,9 +13,20 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# The master imports Django and the site once, before forking the workers: a worker that
+# starts (at boot, after a crash, or recycled) is a fork of a ready process and serves
+# within milliseconds, instead of importing everything again for a second or more while
+# its share of requests waits. The cost: new code needs a restart of the master (a deploy
+# restarts it anyway), and nothing may open a connection at import (nothing does; Django
+# connects on first use, in each worker).
+preload_app = True
+# Workers are still recycled now and then, so that a slow leak cannot grow without bound.
+# Each worker draws its limit between N and 1.5 N requests: workers sharing the load
+# evenly reach theirs at different moments rather than all at once; and even when two do
+# recycle together, forking a preloaded worker takes milliseconds, so there is no second
+# without an answer (bench/http_bench.py measures it under steady load, README "Speed").
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 2
 # Logs go to stdout/stderr, for the process manager to collect.
 accesslog = "-"
 errorlog = "-"

@@ -1,12 +1,18 @@
 """What the public pages cost with a little content and with the author's whole archive.
 
-    .venv/bin/python bench/pages_bench.py [--small 5] [--large 640] [--repeat 25]
+    .venv/bin/python bench/pages_bench.py [--small 5] [--large 10000] [--repeat 25]
+                                          [--fragments | --no-fragments] [--profile analysis]
 
 Not a test: run it by hand. It migrates a scratch SQLite database in a temporary folder,
 adds ``--small`` posts, times every kind of public page (median of ``--repeat`` requests
-through Django's test client, in this process), adds posts up to ``--large``, and times
-them again. It prints, per page: queries, median milliseconds, bytes, for both sizes,
-and the ratio of the medians (the machine is shared and noisy: compare ratios).
+through Django's test client, in this process, the page cache off), adds posts up to
+``--large`` (in bulk: tests/bulk.py), and times them again. It prints, per page: queries,
+median milliseconds, bytes, for both sizes, and the ratio of the medians (the machine is
+shared and noisy: compare ratios). The shared sidebars come from the fragment cache
+unless ``--no-fragments``; the query counts are those of a page whose fragments are
+cached (the first request of each page, the warm-up, fills them).
+
+``--profile PAGE`` prints the functions that cost that page most, at ``--large`` posts.
 """
 
 import argparse
@@ -21,12 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(folder):
+def setup(folder, fragments):
     os.environ["DJANGO_SETTINGS_MODULE"] = "site_cms.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     import django
+    from django.conf import settings
 
     django.setup()
+    settings.FRAGMENT_CACHE_ENABLED = fragments
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
@@ -35,6 +43,11 @@ def setup(folder):
 
 
 def add_posts(count, start):
+    if start:
+        from tests.bulk import add_posts
+
+        add_posts(count, prefix="large")
+        return
     from tests.factories import (
         ArticleAnalysisFactory,
         BookFactory,
@@ -103,18 +116,38 @@ def measure(repeat):
     return results
 
 
+def profile(name, repeat):
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    client, url = Client(), pages()[name]
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=5)
-    parser.add_argument("--large", type=int, default=640)
+    parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--fragments", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--profile", metavar="PAGE")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        setup(Path(folder))
+        setup(Path(folder), fragments=args.fragments)
         add_posts(args.small, 0)
         small = measure(args.repeat)
         add_posts(args.large - args.small, args.small)
         large = measure(args.repeat)
+        if args.profile:
+            profile(args.profile, args.repeat)
     small_ms, large_ms, large_kb = (
         f"{unit} @{n}" for unit, n in (("ms", args.small), ("ms", args.large), ("KB", args.large))
     )

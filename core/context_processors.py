@@ -1,8 +1,9 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
+from . import fragments
 
 
 def site(request):
-    """The site settings for the page chrome, fetched once per request, and only if used."""
-    return {"site": SimpleLazyObject(lambda: SiteSettings.for_request(request))}
+    """The site settings for the page chrome: once per request, only if used, and from the
+    fragment cache when it holds them (``core/fragments.py``)."""
+    return {"site": SimpleLazyObject(lambda: fragments.site_settings(request))}

@@ -6,8 +6,8 @@ The sidebars are not here: each is an inclusion tag of the app whose data it sho
 
 from django.utils.functional import cached_property
 
+from . import fragments
 from .meta import PageMeta
-from .models import SiteSettings
 
 
 class SitePageMixin:
@@ -15,7 +15,7 @@ class SitePageMixin:
 
     @cached_property
     def site(self):
-        return SiteSettings.for_request(self.request)
+        return fragments.site_settings(self.request)
 
     def get_meta(self):
         return PageMeta()

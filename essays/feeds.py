@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from core import fragments
 from core.models import SiteSettings
 from core.safe_urls import safe_url
 
@@ -89,7 +90,7 @@ class WritingFeed(Feed):
     feed_type = FullContentRss
 
     def get_object(self, request, **kwargs):
-        return Channel(SiteSettings.for_request(request), self.get_subject(**kwargs))
+        return Channel(fragments.site_settings(request), self.get_subject(**kwargs))
 
     def get_subject(self):
         return None

@@ -25,7 +25,6 @@ from essays.models import Writing
 
 from .conf import weights
 from .documents import from_writing
-from .engine import CHUNK, Index, pack, unpack, vectorize
 from .models import IndexEntry, RelatedChoice, RelatedLink
 from .records import Vectors
 
@@ -47,6 +46,15 @@ _lock = threading.Lock()
 _cache = {}
 
 
+def engine():
+    """The engine (NumPy, SciPy, scikit-learn: about a second to import), loaded by the
+    first refresh rather than by whatever imports this module: a worker that starts, or
+    the signal handlers that import this, never pay for it (tests/test_startup.py)."""
+    from . import engine
+
+    return engine
+
+
 def posts():
     return Writing.objects.with_specific().prefetch_related("tags").order_by("pk")
 
@@ -57,10 +65,10 @@ def rebuild(progress=None):
     ``progress``, if given, is called as progress(description, total) and returns
     something with ``update(n)`` and ``close()`` (a tqdm bar does).
     """
-    index, names = Index(weights()), {}
+    index, names = engine().Index(weights()), {}
     bar = _bar(progress, "Reading posts", Writing.objects.count())
     for batch in batched(posts().iterator(chunk_size=BATCH), BATCH):
-        index.put(vectorize([from_writing(post) for post in batch], names))
+        index.put(engine().vectorize([from_writing(post) for post in batch], names))
         bar.update(len(batch))
     bar.close()
     with _lock, transaction.atomic():
@@ -85,7 +93,7 @@ def refresh(writing_ids):
         index.drop(gone)
         index.weigh()
         names = {}
-        reweighed = index.put(vectorize([from_writing(post) for post in found], names))
+        reweighed = index.put(engine().vectorize([from_writing(post) for post in found], names))
         keys = [post.pk for post in found]
         _save_entries(index, keys, names)
         affected = set(keys) | reweighed
@@ -102,7 +110,7 @@ def _synced_index():
         for pk, digest, floor in IndexEntry.objects.values_list("pk", "digest", "floor")
     }
     if "index" not in _cache or _cache["index"].weights != weights():
-        _cache.update(index=Index(weights()), digests={})
+        _cache.update(index=engine().Index(weights()), digests={})
     index, digests = _cache["index"], _cache["digests"]
     index.drop(digests.keys() - stored.keys())
     stale = [pk for pk, (digest, _floor) in stored.items() if digests.get(pk) != digest]
@@ -118,7 +126,7 @@ def _synced_index():
         index.put(
             Vectors(
                 key=pk,
-                views=unpack(counts),
+                views=engine().unpack(counts),
                 tags=tuple(tags),
                 sources=tuple(sources),
                 day=math.nan if day is None else day,
@@ -132,7 +140,8 @@ def _synced_index():
 
 def _digest(item):
     labels = json.dumps([item.tags, item.sources, None if math.isnan(item.day) else item.day])
-    return hashlib.md5(pack(item.views) + labels.encode(), usedforsecurity=False).hexdigest()
+    packed = engine().pack(item.views)
+    return hashlib.md5(packed + labels.encode(), usedforsecurity=False).hexdigest()
 
 
 def _save_entries(index, keys, names):
@@ -142,7 +151,7 @@ def _save_entries(index, keys, names):
         entries.append(
             IndexEntry(
                 writing_id=key,
-                counts=pack(item.views),
+                counts=engine().pack(item.views),
                 tags=list(item.tags),
                 sources=list(item.sources),
                 day=None if math.isnan(item.day) else item.day,
@@ -160,7 +169,7 @@ def _write_lists(index, keys, bar=None):
     """Rank these posts and replace their stored lists and floors, a chunk at a time."""
     count = index.weights.count
     floors = _cache.setdefault("floors", {})
-    for chunk in batched(keys, CHUNK):
+    for chunk in batched(keys, engine().CHUNK):
         exclude, pins = _choices(chunk)
         links = []
         for key, candidates in index.rank(chunk, exclude=exclude, pins=pins):

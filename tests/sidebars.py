@@ -5,7 +5,7 @@ import re
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from core.models import SiteSettings
+from core import fragments
 
 
 def section_links(html, name):
@@ -18,7 +18,7 @@ def section_links(html, name):
 def page_request():
     """A request whose site settings are loaded, as a page's are by its sidebars."""
     request = RequestFactory().get("/")
-    SiteSettings.for_request(request)
+    fragments.site_settings(request)
     return request
 
 

@@ -8,7 +8,8 @@ from core.meta import PageMeta, person
 from core.views import SitePageMixin
 from essays.models import Writing
 from essays.views import WritingDetailView
-from pages.models import Page, Project
+from pages.context_processors import navigation_pages
+from pages.models import Project
 from pages.views import PageDetailView
 
 EPISODES_ON_PODCAST_PAGE = 20
@@ -40,7 +41,7 @@ class HomeView(SitePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["hero"] = Book.objects.published().filter(home_hero=True).in_display_order().first()
         context["projects"] = list(Project.objects.filter(visible=True))
-        pages = {page.slug: page for page in Page.navigation_for_request(self.request)}
+        pages = {page.slug: page for page in navigation_pages(self.request)}
         context["newsletter_page"] = pages.get("newsletter")
         context["work_page"] = pages.get("work-with-me")
         return context

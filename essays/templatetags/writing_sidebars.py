@@ -1,12 +1,13 @@
 """The sidebars that show writing: Featured writing and Recent writing.
 
-Each is one query, made only where a template shows it, never in a template loop.
+Each is one query at most, made only where a template shows it, never in a template loop,
+and kept in the fragment cache (``core/fragments.py``): the same on every page.
 """
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from core.models import SiteSettings
+from core import fragments
 
 from ..models import Writing
 
@@ -16,20 +17,30 @@ register = template.Library()
 @register.inclusion_tag("includes/sidebars/posts.html", takes_context=True)
 def featured_writing(context):
     """Curated posts: the same few on every page."""
-    count = SiteSettings.for_request(context["request"]).featured_count
-    posts = Writing.objects.published().filter(featured=True).newest()
-    posts = list(posts[:count]) if count else []
+    request = context["request"]
+    count = fragments.site_settings(request).featured_count
+    posts = fragments.cached(
+        request,
+        f"featured:{count}",
+        lambda: list(Writing.objects.published().filter(featured=True).newest()[:count]),
+    )
     return {"name": "featured", "heading": _("Featured writing"), "posts": posts}
 
 
 @register.inclusion_tag("includes/sidebars/posts.html", takes_context=True)
 def recent_writing(context, current=None):
-    """The newest writing of every type, site-wide, leaving out the page's own post."""
-    count = SiteSettings.for_request(context["request"]).recent_count
-    section = {"name": "recent", "heading": _("Recent writing"), "posts": []}
-    if count:
-        posts = Writing.objects.published()
-        if isinstance(current, Writing):
-            posts = posts.exclude(pk=current.pk)
-        section["posts"] = list(posts.newest()[:count])
-    return section
+    """The newest writing of every type, site-wide, leaving out the page's own post.
+
+    One list serves every page: the newest ``count + 1``, from which a post's page leaves
+    itself out.
+    """
+    request = context["request"]
+    count = fragments.site_settings(request).recent_count
+    newest = fragments.cached(
+        request,
+        f"recent:{count}",
+        lambda: list(Writing.objects.published().newest()[: count + 1]) if count else [],
+    )
+    own = current.pk if isinstance(current, Writing) else None
+    posts = [post for post in newest if post.pk != own][:count]
+    return {"name": "recent", "heading": _("Recent writing"), "posts": posts}

@@ -127,6 +127,10 @@ if env("REDIS_URL"):
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+# What every page shares (site settings, navigation, the Featured, Books and Recent
+# sidebars) kept in the pages cache under the same generation (core/fragments.py): on
+# even when pages are not cached, since a fragment is data, not HTML.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 # The longest a page stays cached (the footer's year comes from the clock).
 PAGE_CACHE_SECONDS = 60 * 60
 # How long a CDN may keep a page without asking (s-maxage): it does not hear of changes.

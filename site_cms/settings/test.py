@@ -17,6 +17,9 @@ CACHES = {
 # Off: the tests pin each page's query count, which a cached page would hide.
 # tests/test_page_cache.py turns it on.
 PAGE_CACHE_ENABLED = False
+# Off too: the tests change the database without committing, which would not draw a new
+# generation. tests/test_fragments.py turns it on.
+FRAGMENT_CACHE_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Live-server tests must not leave connections open when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
