@@ -22,3 +22,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 # Posts and simple pages share the site root: last, after every fixed path.
 urlpatterns += root_slug_urlpatterns
+
+# The database's faults get a 503 with Retry-After; anything else the plain 500 page.
+handler500 = "core.outage.server_error"
