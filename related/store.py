@@ -44,6 +44,10 @@ LINK_FIELDS = [
 
 _lock = threading.Lock()
 _cache = {}
+# Refreshes in every process and on every server take turns (``_exclusive``): two at once
+# would each replace the same lists (the second insert of a rank fails) and update the
+# entries in different orders (deadlocks).
+_ADVISORY_LOCK = 0x7E1A7ED
 
 
 def engine():
@@ -72,6 +76,7 @@ def rebuild(progress=None):
         bar.update(len(batch))
     bar.close()
     with _lock, transaction.atomic():
+        _exclusive()
         _cache.clear()
         for keys in batched(index.keys, BATCH):
             _save_entries(index, keys, names)
@@ -85,6 +90,7 @@ def refresh(writing_ids):
     """Bring these posts' entries, and every list they touch, up to date."""
     ids = set(writing_ids)
     with _lock, transaction.atomic():
+        _exclusive()
         index = _synced_index()
         # Posts the index has never seen (say, saved before the app was installed).
         ids |= set(Writing.objects.filter(related_entry__isnull=True).values_list("pk", flat=True))
@@ -101,6 +107,18 @@ def refresh(writing_ids):
         affected |= index.entrants(keys, _cache["floors"])
         _write_lists(index, sorted(affected & index.rows.keys()))
     return len(affected)
+
+
+def _exclusive():
+    """Wait, inside the transaction, until no other process is refreshing: PostgreSQL's
+    transaction-scoped advisory lock; on SQLite, the database's own write lock, taken now
+    rather than at the first write (when two readers could no longer both upgrade)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+        elif connection.vendor == "sqlite":
+            table = connection.ops.quote_name(IndexEntry._meta.db_table)
+            cursor.execute(f"UPDATE {table} SET floor = floor WHERE 0 = 1")  # noqa: S608
 
 
 def _synced_index():

@@ -102,6 +102,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes (gunicorn's workers) or threads (runserver) may write at once. A
+    # transaction takes the write lock as it begins (one that read first could not take
+    # it while another writes: "database is locked" at once), waits up to 20 s for it,
+    # and WAL lets pages be read while a save writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The page cache (core/page_cache.py; README, "Page cache") must be one for every gunicorn
