@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +26,34 @@ class ImageAdmin(admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
     fields = ["file", "alt", "decorative", "markdown_display", "size_display", "renditions_display"]
     readonly_fields = ["markdown_display", "size_display", "renditions_display"]
+
+    def get_queryset(self, request):
+        """Who may change images (editors) sees the whole library; anyone else (a
+        contributor) the images they added here.
+
+        The image records no uploader yet: what a user added is read from the admin's
+        log, so an image uploaded through the Markdown editor is not listed for them.
+        """
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("images.change_image"):
+            return queryset
+        added = LogEntry.objects.filter(
+            user_id=request.user.pk,
+            action_flag=ADDITION,
+            content_type=ContentType.objects.get_for_model(Image),
+        ).values_list("object_id", flat=True)
+        return queryset.filter(pk__in=[int(pk) for pk in added if pk.isdigit()])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An image the user may not see: a GET goes back to the list, a POST is refused."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if self.get_object(request, unquote(object_id)) is None:
+            if request.method == "POST":
+                raise PermissionDenied
+            messages.warning(request, _("No such image among those you may see."))
+            return redirect(reverse("admin:images_image_changelist"))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # Posts point at the file's URL: replacing the file would leave them behind.

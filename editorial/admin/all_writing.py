@@ -1,16 +1,19 @@
 """Every post of every type in one list, and the editorial calendar."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from essays.models import Writing
 
 from .. import calendar
-from .mixins import can_publish
+from .mixins import back_to_list, can_publish
 
 
 @admin.register(Writing)
@@ -35,8 +38,14 @@ class AllWritingAdmin(admin.ModelAdmin):
         return obj.state_label
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """Edit a post with its own type's form."""
-        writing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        """Edit a post with its own type's form (which decides who may open it)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])  # nothing is saved here
+        writing = self.get_object(request, unquote(object_id))
+        if writing is None:
+            return back_to_list(request, self.opts)
         return redirect(reverse(f"admin:essays_{writing.kind}_change", args=[writing.pk]))
 
     def get_urls(self):
@@ -83,4 +92,14 @@ class AllWritingAdmin(admin.ModelAdmin):
             for error in form.errors.get("publish_at", []):
                 failure = {"title": writing, "error": error}
                 messages.error(request, _("“%(title)s” was not moved: %(error)s") % failure)
-        return redirect(request.POST.get("next") or reverse("admin:essays_writing_calendar"))
+        return redirect(self._next(request))
+
+    @staticmethod
+    def _next(request):
+        """Where to go back to: ``next`` when it is a path of this site, else the calendar."""
+        wanted = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return wanted
+        return reverse("admin:essays_writing_calendar")

@@ -1,6 +1,7 @@
 """Roles enforced, publishing buttons, share links and revisions for a writing type's admin."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,12 +14,21 @@ from essays.models import Tag
 
 from .. import revisions
 from ..models import PreviewLink
+from .forms import missing_tags, redirect_away_from
 
 PUBLISHING_FIELDS = ["status", "publish_at", "expire_at", "featured", "author"]
+# The same words whether the post is published, someone else's or gone: nothing to learn.
+NOT_YOURS = _("You may open only your own drafts: that post is published, someone else’s, or gone.")
 
 
 def can_publish(request):
     return request.user.has_perm("essays.publish_writing")
+
+
+def back_to_list(request, opts, message=NOT_YOURS):
+    """A GET of what the user may not open: back to the list, with why."""
+    messages.warning(request, message)
+    return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
 class PreviewLinkInline(admin.TabularInline):
@@ -87,6 +97,7 @@ class EditorialAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_publish = can_publish(request)
+        form.can_add_tags = request.user.has_perm("essays.add_tag")
         return form
 
     def save_model(self, request, obj, form, change):
@@ -116,6 +127,17 @@ class EditorialAdminMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A contributor opens only their own drafts. Anything else (a published post,
+        someone else's, one that does not exist): a GET goes back to the list, with the
+        same words whichever it is; a POST is refused (403) and changes nothing."""
+        if object_id is not None and not can_publish(request):
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                if request.method == "POST":
+                    raise PermissionDenied
+                return back_to_list(request, self.opts)
         extra_context = {**(extra_context or {}), "publishing_buttons": can_publish(request)}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -152,9 +174,26 @@ class EditorialAdminMixin:
         if revision is None:
             messages.error(request, _("That revision does not exist."))
             return redirect(request.path)
-        # Restoring brings back the words, never a publishing state the user may not set.
-        keep = [] if can_publish(request) else PUBLISHING_FIELDS
+        # Restoring brings back the words, never a publishing state the user may not set,
+        # nor an old address that now redirects to another post (saving would end that).
+        keep = [] if can_publish(request) else [*PUBLISHING_FIELDS]
+        if redirect_away_from(revision.data.get("slug"), obj.slug):
+            keep.append("slug")
+            messages.warning(
+                request,
+                _("The slug stays %(slug)s: the revision’s is now an old address of another post.")
+                % {"slug": obj.slug},
+            )
         tags = revisions.restore(revision, obj, keep=keep)
+        if tags is not None and not request.user.has_perm("essays.add_tag"):
+            # Tags deleted since come back only for those who may create tags.
+            if gone := missing_tags(tags):
+                tags = [name for name in tags if name not in gone]
+                messages.warning(
+                    request,
+                    _("Not restored, as they are no longer tags: %(names)s.")
+                    % {"names": ", ".join(gone)},
+                )
         obj.save()
         if tags is not None:
             obj.tags.set(Tag.objects.for_names(tags))

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core.admin import PublishableAdmin
-from essays.forms import WritingForm
 from essays.models import ArticleAnalysis, DevReflection, Essay
 from related.explain import reasons
 from transfer.shortcodes import names as shortcode_names
 
+from .forms import EditorialWritingForm
 from .mixins import EditorialAdminMixin
 
 PUBLISHING = (
@@ -44,7 +44,7 @@ AUDIO = (
 
 
 class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
-    form = WritingForm
+    form = EditorialWritingForm
     list_display = ["title", "state_display", "publish_at", "featured", "tag_list", "author"]
     list_filter = [*PublishableAdmin.list_filter, "featured", "tags"]
     search_fields = ["title", "slug", "description"]
