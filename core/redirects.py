@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
 from .models import Redirect
+from .publishing import State
 from .safe_urls import redirect_target_problem
 from .validators import ROOT_VIEW_NAME, root_slug_in_use
 
@@ -114,5 +115,8 @@ def keeping_old_address(instance, published):
         new_path = instance.get_absolute_url()
         if old_slug and old_slug != instance.slug:
             add_redirect(reverse(ROOT_VIEW_NAME, kwargs={"slug": old_slug}), new_path)
-        else:
+        elif instance.state == State.PUBLISHED:
+            # Readers reach it there now. A draft or scheduled post leaves a redirect
+            # from its address alone: readers still need it (and a live post wins over a
+            # redirect anyway, which answers only a 404).
             free_path(new_path)

@@ -41,6 +41,7 @@ class PostAdmin(admin.ModelAdmin):
                 pin_count=Count("related_choices", filter=Q(related_choices__action=pin)),
                 exclusion_count=Count("related_choices", filter=Q(related_choices__action=exclude)),
             )
+            .order_by("-publish_at", "pk")  # the annotation drops the model's order
         )
 
     def has_add_permission(self, request):

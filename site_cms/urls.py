@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core.admin_shortcut import view_on_site
 from website.urls import root_slug_urlpatterns
 
 admin.site.site_header = "site_cms"
@@ -10,6 +11,8 @@ admin.site.site_title = "site_cms"
 
 urlpatterns = [
     path("", include("website.urls")),
+    # Before the admin's own: "view on site" only for whom the admin shows the object.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
     path("markdownx/", include("images.urls")),
     path("preview/", include("editorial.urls")),

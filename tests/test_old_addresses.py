@@ -36,3 +36,15 @@ def test_a_dead_address_is_redirected():
 def test_only_the_home_page_reads_its_query_for_old_addresses(client):
     many = "&".join(f"a{i}=1" for i in range(1100))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
     assert client.get(f"/blog/?{many}").status_code == 200
+
+
+def test_a_draft_leaves_a_redirect_from_its_address_until_it_is_published(client):
+    EssayFactory(slug="moved-here")
+    add_redirect("/old-name/", "/moved-here/")
+    draft = EssayFactory(slug="old-name", draft=True)  # saved from the shell or an import
+    response = client.get("/old-name/")
+    assert (response.status_code, response["Location"]) == (301, "/moved-here/")
+    draft.status, draft.publish_at = "published", draft.created
+    draft.save()
+    assert not Redirect.objects.filter(old_path="/old-name/").exists()
+    assert client.get("/old-name/").status_code == 200

@@ -86,3 +86,11 @@ def test_podcast_artwork_is_stored_without_its_metadata(staff_client):
         image = Pillow.open(stored)
         assert image.size == (1400, 1400)
         assert not image.getexif()
+
+
+def test_staff_without_the_permission_neither_add_nor_see_the_settings(client, django_user_model):
+    user = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/core/sitesettings/").status_code == 403
+    assert client.get("/admin/core/sitesettings/add/").status_code == 403
+    assert not SiteSettings.objects.exists()

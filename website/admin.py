@@ -2,6 +2,7 @@
 checked by the image library's upload field (``images``), which sits above ``core``."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -46,14 +47,20 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        # One row: go straight to it (creating it with the defaults if need be).
-        settings, _created = SiteSettings.objects.get_or_create(pk=1)
+        # One row: go straight to it (creating it with the defaults if need be, for
+        # whoever may change the settings).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if self.has_change_permission(request):
+            settings, _created = SiteSettings.objects.get_or_create(pk=1)
+        elif (settings := SiteSettings.objects.first()) is None:
+            raise PermissionDenied
         return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))
 
     def save_model(self, request, obj, form, change):
