@@ -1,6 +1,7 @@
 """Settings shared by every profile. The environment is read here and nowhere else."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     # Search's stored vector column; harmless on SQLite.
     "django.contrib.postgres",
     "markdownx",
+    # Failed logins, counted in the database for every process and server.
+    "axes",
     # The site's apps from the ground up: each may import only the apps listed before
     # it (README, "The layout"; tests/test_layers.py checks it).
     "core",
@@ -73,7 +76,30 @@ MIDDLEWARE = [
     # Old URLs (changed slugs, imported aliases) answer 301 instead of 404.
     "core.middleware.RedirectFallbackMiddleware",
     "editorial.current.CurrentUserMiddleware",
+    # Last, as its documentation asks: answers a locked-out login (README, "Production").
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after 5 failed logins for one account, or from one
+# address, further attempts are refused for 15 minutes, by the database's count, so on
+# every worker and server alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Behind a proxy, the client's address is the last one it adds to X-Forwarded-For
+# (AXES_PROXY_COUNT=1); without one, REMOTE_ADDR. Never trust the header otherwise: a
+# client could name any address and never be locked out.
+AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 ROOT_URLCONF = "site_cms.urls"
 WSGI_APPLICATION = "site_cms.wsgi.application"

@@ -1,0 +1,83 @@
+"""Login throttling (django-axes) and share-link throttling: five failures for one account
+or from one address, then refused for 15 minutes, counted outside any one process."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from editorial.models import PreviewLink
+
+from .factories import EssayFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def author(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "a@example.com", "right-one")
+
+
+def log_in(client, username, password, address="203.0.113.5"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(client, author):
+    for _ in range(4):
+        response = log_in(client, "admin", "wrong")
+        assert response.status_code == 200  # the form again, with its error
+    assert log_in(client, "admin", "wrong").status_code == 429  # the fifth: now paused
+    # Even the right password, even from elsewhere: the account is paused.
+    response = log_in(client, "admin", "right-one", address="198.51.100.7")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.filter(username="admin").exists()  # in the database
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        response = log_in(client, "admin", "right-one", address="198.51.100.7")
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(author.pk)
+
+
+def test_five_failures_from_one_address_lock_that_address(client, author):
+    for n in range(5):
+        log_in(client, f"guess-{n}", "wrong")
+    assert log_in(client, "admin", "right-one").status_code == 429
+    # Another address may still sign in.
+    assert log_in(client, "admin", "right-one", address="198.51.100.7").status_code == 302
+
+
+def test_a_success_clears_the_count(client, author):
+    for _ in range(4):
+        log_in(client, "admin", "wrong")
+    assert log_in(client, "admin", "right-one").status_code == 302
+    client.logout()
+    for _ in range(4):
+        log_in(client, "admin", "wrong")
+    assert log_in(client, "admin", "right-one").status_code == 302
+
+
+def test_share_links_are_throttled_the_same_way(client):
+    post = EssayFactory(draft=True)
+    link = PreviewLink.objects.create(writing=post)
+    good = link.get_absolute_url()
+    assert client.get(good).status_code == 200
+    for n in range(5):
+        assert client.get(reverse("preview", args=[f"guess-{n}"])).status_code == 404
+    response = client.get(good)
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    assert client.get(good, REMOTE_ADDR="198.51.100.7").status_code == 200  # others may
