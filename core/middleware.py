@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpResponsePermanentRedirect
+from django.middleware import common
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import escape_leading_slashes
 
 from . import page_cache
 from .models import Redirect
@@ -117,3 +119,30 @@ class PageCacheMiddleware:
                 page_cache.store(key, response, timeout)
             except page_cache.Unavailable:
                 pass
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's ``CommonMiddleware``, except for a POST (PUT, PATCH, DELETE) to a URL that
+    exists only with a trailing slash.
+
+    Django answers it with a 301, which browsers follow with a GET, dropping the form,
+    and with ``DEBUG`` on (``make run``) raises a RuntimeError instead: a 500. Here it gets
+    a 308, which browsers follow with the same method and body, whatever ``DEBUG`` says.
+    """
+
+    KEEPS_METHOD = 308
+
+    def get_full_path_with_slash(self, request):
+        # Django's, without the DEBUG RuntimeError; "//host" never becomes a Location.
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if (
+            request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}
+            and response.status_code == 301
+            and isinstance(response, HttpResponsePermanentRedirect)
+            and response.url == self.get_full_path_with_slash(request)
+        ):
+            response.status_code = self.KEEPS_METHOD
+        return response

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -64,11 +65,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a cached page gets the policy of the running code (readers'
+    # pages carry no nonce, so nothing in a cached body has to match its header).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Which policy (the admin's or readers'), Permissions-Policy, CORP.
+    "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a cached page costs no session, no user, no template.
     "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a POST to a URL without its slash is answered as in production,
+    # never the RuntimeError DEBUG raises (core/middleware.py).
+    "core.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,6 +120,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
@@ -224,6 +233,46 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 # A redirect leads to a path of this site; to a full URL only on these hosts ("*": any).
 REDIRECT_ALLOWED_HOSTS = env_list("REDIRECT_ALLOWED_HOSTS")
+# Content Security Policy (Django's ContentSecurityPolicyMiddleware; SECURITY.md). Readers'
+# pages run no script and load styles from this site only; images and audio may come from
+# any https site (imported posts show images from elsewhere, a podcast's audio is hosted).
+# The JSON-LD blocks are data, which browsers never run, so script-src stays 'none'.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "https:"],
+    "media-src": [CSP.SELF, "https:"],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin and the Markdown editor's endpoints (core/security_headers.py adds the hashes
+# of the <style> blocks in templates/admin/). Style attributes are allowed there only:
+# Django's widgets and the image list set them, and they can run no script nor load
+# anything img-src does not allow.
+CSP_ADMIN_PATHS = ["/admin/", "/markdownx/"]
+SECURE_CSP_ADMIN = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "https:", "data:"],
+    "media-src": [CSP.SELF, "https:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies: never read by script (the session), never sent on cross-site POSTs. The
+# CSRF cookie stays readable: the Markdown editor's uploads read it (its form field too).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,
