@@ -7,7 +7,7 @@ from markdownx.models import MarkdownxField
 from core.markdown import render_markdown
 from core.publishing import Publishable, PublishableQuerySet
 from core.safe_urls import SafeURLField
-from images.processing import save_image
+from images.processing import discard, save_image
 
 
 class BookQuerySet(PublishableQuerySet):
@@ -92,9 +92,17 @@ class Book(Publishable):
 
     def save(self, *args, **kwargs):
         self.pitch_html = render_markdown(self.pitch)
+        stored = None
         if not self.cover:
             self.cover_renditions = []
         elif not self.cover._committed:
-            # A new cover: checked, cleaned of its metadata and stored with its renditions.
-            self.cover_renditions = save_image(self.cover).renditions
-        super().save(*args, **kwargs)
+            # A new cover, cleaned of its metadata and stored with its renditions: as the
+            # admin's form prepared it, or checked now (ValidationError, nothing stored).
+            stored = save_image(self.cover)
+            self.cover_renditions = stored.renditions
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if stored is not None:  # no row, no files
+                discard(stored, self.cover.storage)
+            raise

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .processing import save_image
+from .processing import discard, save_image
 
 ALT_REQUIRED = _("Describe the image for readers who cannot see it, or mark it as decorative.")
 
@@ -52,13 +52,21 @@ class Image(models.Model):
         return self.file.name.rsplit("/", 1)[-1]
 
     def save(self, *args, **kwargs):
-        # A new upload (only then is the file not yet committed) is checked, cleaned and
-        # stored with its renditions here, whichever way it arrives.
+        # A new upload (only then is the file not yet committed) is stored here with its
+        # renditions, whichever way it arrives: as the form prepared it, or checked now
+        # (ValidationError, nothing stored) when the ORM is given a file. A row that cannot
+        # be saved takes its files with it.
+        stored = None
         if self.file and not self.file._committed:
             stored = save_image(self.file)
             self.width, self.height = stored.width, stored.height
             self.format, self.renditions = stored.format, stored.renditions
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if stored is not None:
+                discard(stored, self.file.storage)
+            raise
 
     @property
     def alt_text(self):

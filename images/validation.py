@@ -6,6 +6,13 @@ file to a riskier one (EPS, for instance, runs Ghostscript). Limits come from se
 
 - ``IMAGE_UPLOAD_MAX_BYTES`` (default 10 MB)
 - ``IMAGE_UPLOAD_MAX_PIXELS`` (default 40 million; for an animation, across all frames)
+- ``IMAGE_UPLOAD_MAX_FRAMES`` (default 300): an animation is re-encoded frame by frame,
+  so thousands of tiny frames cost seconds however few pixels each has.
+
+No side may be longer than 16,383 pixels, the most a WebP rendition can hold.
+
+``inspect`` reads the header only; ``processing.prepare`` then decodes the pixels once,
+within these limits, in the form's clean phase.
 """
 
 from dataclasses import dataclass
@@ -21,6 +28,9 @@ from PIL import Image, UnidentifiedImageError
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
 DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_FRAMES = 300
+# WebP's limit: a longer side cannot be encoded as a WebP rendition.
+MAX_SIDE = 16_383
 
 # Pillow's format name -> the extension a stored file gets.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -38,6 +48,29 @@ def max_bytes():
 
 def max_pixels():
     return getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+
+
+def max_frames():
+    return getattr(settings, "IMAGE_UPLOAD_MAX_FRAMES", DEFAULT_MAX_FRAMES)
+
+
+def empty():
+    return ValidationError(_("This file is empty."), code="empty")
+
+
+def too_long_a_side(width, height):
+    return ValidationError(
+        _("This image is %(width)s × %(height)s pixels: no side may be longer than %(max)s.")
+        % {"width": width, "height": height, "max": f"{MAX_SIDE:,}"},
+        code="too_long_a_side",
+    )
+
+
+def too_many_frames():
+    return ValidationError(
+        _("This animation has more than %(frames)s frames.") % {"frames": f"{max_frames():,}"},
+        code="too_many_frames",
+    )
 
 
 def wrong_format():
@@ -99,10 +132,13 @@ def inspect(file):
     """Check an uploaded file and describe it, or raise ``ValidationError`` saying why not.
 
     Never decodes the pixels: size, header and structure only, so a decompression bomb
-    (a small file declaring huge dimensions) is refused before it can cost anything.
+    (a small file declaring huge dimensions) or an animation of thousands of frames is
+    refused before it can cost anything. ``processing.prepare`` decodes what passes.
     """
     if file.size is not None and file.size > max_bytes():
         raise too_large()
+    if file.size == 0:
+        raise empty()
     try:
         with open_image(file) as image:
             fmt = ALIASES.get(image.format, image.format)
@@ -111,6 +147,10 @@ def inspect(file):
             frames = 1 if image.format in ALIASES else getattr(image, "n_frames", 1)
             if width * height > max_pixels():
                 raise too_many_pixels()
+            if max(width, height) > MAX_SIDE:
+                raise too_long_a_side(width, height)
+            if frames > max_frames():
+                raise too_many_frames()
             if width * height * frames > max_pixels():
                 raise too_many_pixels(animated=True)
             image.verify()

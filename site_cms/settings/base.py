@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the limit is refused (413) before anything reads it.
+    "core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache: a cached page gets the policy of the running code (readers'
     # pages carry no nonce, so nothing in a cached body has to match its header).
@@ -225,6 +227,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+IMAGE_UPLOAD_MAX_FRAMES = 300
+# A larger still is stored scaled down to this (images/processing.py); None: kept whole.
+IMAGE_ORIGINAL_MAX_SIDE = 3000
+# Request bodies, refused with 413 before they are read (core/upload_limits.py).
+UPLOAD_REQUEST_PATHS = ("/admin/", "/markdownx/")
+UPLOAD_REQUEST_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 2 * 1024 * 1024
+REQUEST_MAX_BYTES = 1024 * 1024
 # Run on stored HTML after sanitising: images in posts get their responsive renditions.
 MARKDOWN_POSTPROCESSORS = ["images.postprocess.responsive_images"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
