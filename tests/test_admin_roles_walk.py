@@ -25,6 +25,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -50,11 +51,11 @@ pytestmark = pytest.mark.django_db
 # URL × role × method checks the walk makes, per role: a new admin URL (or a new object
 # variant) changes these, so the walk is known to reach it. The total is printed.
 CHECKS_PER_ROLE = {
-    "author": 347,
-    "editor": 347,
-    "contributor": 347,
-    "staff": 347,
-    "anonymous": 347,
+    "author": 381,
+    "editor": 381,
+    "contributor": 381,
+    "staff": 381,
+    "anonymous": 381,
 }
 ADMIN_URL_ROLE_CHECKS = sum(CHECKS_PER_ROLE.values())
 
@@ -89,6 +90,7 @@ def rights(view=NONE, add=False, change=NONE, delete=NONE, open=None, restore=No
 
 
 POSTS = ["essays.Essay", "essays.ArticleAnalysis", "essays.DevReflection"]
+AXES = ["axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"]
 FULL = rights(view=ALL, add=True, change=ALL, delete=ALL)
 READ = rights(view=ALL)
 
@@ -101,6 +103,8 @@ RIGHTS = {
         "essays.Writing": rights(view=ALL, delete=ALL),
         "editorial.Revision": rights(view=ALL, delete=ALL),
         "transfer.ImportRecord": rights(view=ALL, delete=ALL),
+        # Failed logins (django-axes): read, and deleted to lift a lockout.
+        **dict.fromkeys(AXES, rights(view=ALL, delete=ALL)),
         "related.Post": rights(view=ALL, change=ALL),
         "core.SiteSettings": rights(view=ALL, change=ALL),
     },
@@ -226,12 +230,24 @@ def world():
         "auth.User": other,
         "auth.Group": group,
         "transfer.ImportRecord": ImportRecord.objects.create(slug="imported", source="a.md"),
+        "axes.AccessAttempt": AccessAttempt.objects.create(**LOGIN_TRACE, failures_since_start=3),
+        "axes.AccessLog": AccessLog.objects.create(**LOGIN_TRACE),
+        "axes.AccessFailureLog": AccessFailureLog.objects.create(**LOGIN_TRACE),
         "core.SiteSettings": SiteSettings.load(),
     }
     singles["core.SiteSettings"].save()
     for label, obj in singles.items():
         objects[label] = {"any": obj.pk}
     return {"users": users, "objects": objects, "restore_to": restore_to}
+
+
+# What a failed login leaves in each of django-axes's tables.
+LOGIN_TRACE = {
+    "username": "someone",
+    "ip_address": "203.0.113.9",
+    "user_agent": "walker",
+    "path_info": "/admin/login/",
+}
 
 
 # What is posted: enough to change something if the role were let through ----------------
@@ -413,6 +429,7 @@ WATCHED = [
     "core.Redirect",
     "core.SiteSettings",
     "transfer.ImportRecord",
+    *AXES,
     "related.RelatedChoice",
     "auth.User",
     "auth.Group",

@@ -103,6 +103,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+# Failures are what counts; successful logins are not logged (the admin's own log says
+# who changed what).
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a proxy, the client's address is the last one it adds to X-Forwarded-For
 # (AXES_PROXY_COUNT=1); without one, REMOTE_ADDR. Never trust the header otherwise: a
 # client could name any address and never be locked out.
