@@ -110,6 +110,20 @@ def shortcode_counts(site):
     return total, kept
 
 
+def _not_public(report):
+    """The report paths of imported posts readers cannot see yet (drafts, scheduled,
+    expired): Hugo published no page for them either."""
+    from core.publishing import State
+    from transfer.models import ImportRecord
+
+    records = ImportRecord.objects.filter(source__in=report.created).select_related("post")
+    return {
+        record.source
+        for record in records
+        if record.post is not None and record.post.state != State.PUBLISHED
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=lambda value: Path(value).resolve())
@@ -134,7 +148,8 @@ def main():
             client = Client()
             urls, aliases = old_addresses(args.folder, args.old)
             skipped = {path for path, _reason, _detail in report.skipped}
-            files = [rel for rel in urls if rel not in skipped]
+            hidden = _not_public(report)
+            files = [rel for rel in urls if rel not in skipped and rel not in hidden]
             tried = [(rel, path) for rel in files for path in urls[rel]]
             kept = sum(lands(client, path) for _rel, path in tried)
             alias_tried = [(rel, path) for rel in files for path in aliases[rel]]
@@ -144,11 +159,11 @@ def main():
         lost = [path for rel, path in tried if not lands(client, path)]
         print(f"Folder: {args.folder}")
         print(
-            f"Files: {posts} posts imported of {len(files) + len(report.skipped)} Markdown "
-            f"files; {len(report.skipped)} skipped; {len(report.redirects)} redirects from "
-            "redirect pages and sections"
+            f"Files: {report.files} Markdown files; {posts} posts imported ({len(hidden)} "
+            f"drafts or scheduled), {len(report.skipped)} skipped with their reasons; "
+            f"{len(report.redirects)} redirects from redirect pages and sections"
         )
-        print(f"Old URLs kept: {kept} of {len(tried)}")
+        print(f"Old URLs of public posts kept: {kept} of {len(tried)}")
         print(f"Aliases kept: {alias_kept} of {len(alias_tried)}")
         print(f"Links between posts rewritten: {report.links_rewritten}")
         print(
