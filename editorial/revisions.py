@@ -9,6 +9,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from .models import Revision
@@ -28,7 +29,9 @@ def tracked_fields(model):
 def snapshot(obj):
     data = {}
     for field in tracked_fields(type(obj)):
-        data[field.name] = field.value_from_object(obj)
+        value = field.value_from_object(obj)
+        # A file (a card image) is kept by its stored name, which restoring sets back.
+        data[field.name] = value.name or "" if isinstance(field, models.FileField) else value
     if hasattr(obj, "tags"):
         data["tags"] = sorted(tag.name for tag in obj.tags.all())
     # Through JSON, so that dates and the like compare the way they are stored.

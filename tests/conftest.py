@@ -20,6 +20,40 @@ def production_site():
     site.stop()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, for every browser test (tests/test_browser.py
+    says where Chromium is): launching it is the slow part, and Playwright's sync API
+    allows one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page in a fresh context (its own cookies), closed after the test."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

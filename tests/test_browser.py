@@ -42,34 +42,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session: launching it is the slow part."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """A page in a fresh context (its own cookies), closed after the test."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+# The browser and its pages: the ``browser`` and ``new_page`` fixtures in conftest.py, one
+# Chromium for every browser test of the session (two Playwrights cannot share a thread).
 
 
 def previewed(page, field, text):

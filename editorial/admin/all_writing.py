@@ -10,9 +10,12 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import StateFilter
 from essays.models import Writing
 
-from .. import calendar
+from .. import calendar, retitle
+from . import bulk
+from .bulk import TopTagsFilter
 from .mixins import back_to_list, can_publish
 
 
@@ -20,14 +23,30 @@ from .mixins import back_to_list, can_publish
 class AllWritingAdmin(admin.ModelAdmin):
     """Every post of every type in one list, with the editorial calendar."""
 
-    list_display = ["title", "kind", "state", "publish_at", "author"]
-    list_filter = ["kind", "status"]
-    search_fields = ["title", "slug"]
+    list_display = ["title", "kind", "state", "publish_at", "featured", "author"]
+    list_filter = [StateFilter, "kind", "status", "featured", TopTagsFilter]
+    search_fields = [
+        "title",
+        "slug",
+        "description",
+        "essay__body",
+        "devreflection__body",
+        "articleanalysis__summary",
+        "articleanalysis__analysis",
+        "articleanalysis__quote",
+        "articleanalysis__source_title",
+        "articleanalysis__source_author",
+        "tags__name",
+    ]
+    actions = bulk.ACTIONS
     date_hierarchy = "publish_at"
     list_select_related = ["author"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -84,7 +103,8 @@ class AllWritingAdmin(admin.ModelAdmin):
         writing = get_object_or_404(Writing, pk=pk).specific
         form = calendar.RescheduleForm(request.POST)
         if form.is_valid():
-            writing.publish_at = form.cleaned_data["publish_at"]
+            old_publish_at, writing.publish_at = writing.publish_at, form.cleaned_data["publish_at"]
+            retitle.follow_new_date(writing, old_publish_at)
             writing.save()
             state = {"title": writing, "state": writing.state_label}
             messages.success(request, _("“%(title)s”: %(state)s.") % state)

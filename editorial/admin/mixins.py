@@ -1,18 +1,24 @@
 """Roles enforced, publishing buttons, share links and revisions for a writing type's admin."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.publishing import Status
+from essays.forms import PUBLISH_NOW, SAVE_DRAFT
 from essays.models import Tag
 
-from .. import revisions
+from .. import retitle, revisions
 from ..models import PreviewLink
 from .forms import missing_tags, redirect_away_from
 
@@ -31,8 +37,20 @@ def back_to_list(request, opts, message=NOT_YOURS):
     return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
+class PreviewLinkForm(forms.ModelForm):
+    class Meta:
+        model = PreviewLink
+        fields = ["expires_at", "revoked"]
+
+    def has_changed(self):
+        # "Add another share link" and Save, the default expiry untouched, makes the
+        # link: a new row exists only because the button was pressed (no blank extras).
+        return self.instance.pk is None or super().has_changed()
+
+
 class PreviewLinkInline(admin.TabularInline):
     model = PreviewLink
+    form = PreviewLinkForm
     fk_name = "writing"
     extra = 0
     fields = ["share_link", "expires_at", "revoked", "created_by"]
@@ -40,13 +58,31 @@ class PreviewLinkInline(admin.TabularInline):
     verbose_name = _("share link for reviewers")
     verbose_name_plural = _("share links for reviewers (signed; they expire and can be revoked)")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines are made afresh for each request: the link is shown in full, on this host.
+        self.request = request
+        return super().get_formset(request, obj, **kwargs)
+
     @admin.display(description=_("link"))
     def share_link(self, obj):
         if obj.pk is None:
             return _("Save to create the link.")
-        url = obj.get_absolute_url()
-        state = _("live") if obj.is_live() else _("not working")
-        return format_html('<a href="{}">{}</a> ({})', url, url, state)
+        path = obj.get_absolute_url()
+        request = getattr(self, "request", None)
+        url = request.build_absolute_uri(path) if request else path
+        state = _("works") if obj.is_live() else _("ended: revoked or expired")
+        return format_html(
+            '<span class="desk-share-link"><input type="text" readonly value="{}" '
+            'aria-label="{}"><button type="button" class="button desk-copy" data-copy="{}">'
+            '{}</button> <a href="{}">{}</a> ({})</span>',
+            url,
+            _("Share link"),
+            url,
+            _("Copy"),
+            url,
+            _("open"),
+            state,
+        )
 
 
 class EditorialAdminMixin:
@@ -61,6 +97,9 @@ class EditorialAdminMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if can_publish(request) else queryset.filter(author=request.user)
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
 
     def _own_draft(self, request, obj):
         return obj is None or (obj.author_id == request.user.pk and obj.status == Status.DRAFT)
@@ -105,6 +144,10 @@ class EditorialAdminMixin:
             obj.author = request.user
         if not can_publish(request) and obj.status != Status.DRAFT:
             raise PermissionDenied("Only editors publish or schedule.")
+        if change and retitle.follow_new_date(obj, form.initial.get("publish_at")):
+            messages.info(
+                request, _("Renamed “%(title)s” to follow its new date.") % {"title": obj.title}
+            )
         super().save_model(request, obj, form, change)
         _warn_of_the_gate(request, getattr(form, "publish_warnings", []))
 
@@ -140,6 +183,28 @@ class EditorialAdminMixin:
                 return back_to_list(request, self.opts)
         extra_context = {**(extra_context or {}), "publishing_buttons": can_publish(request)}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._stay(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._stay(request, obj) or super().response_change(request, obj)
+
+    def _stay(self, request, obj):
+        """Save draft and Publish now keep the author in the editor, saying what happened."""
+        if IS_POPUP_VAR in request.POST:
+            return None
+        if SAVE_DRAFT in request.POST:
+            message = _("Saved “%(title)s” as a draft.")
+        elif PUBLISH_NOW in request.POST:
+            message = _("Published “%(title)s”: it is live now.")
+        else:
+            return None
+        messages.success(request, message % {"title": obj})
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}
+        return redirect(add_preserved_filters(preserved, url))
 
     def history_view(self, request, object_id, extra_context=None):
         """Every revision: who and when, what changed, a diff between two, restore."""
@@ -198,7 +263,9 @@ class EditorialAdminMixin:
         if tags is not None:
             obj.tags.set(Tag.objects.for_names(tags))
         messages.success(
-            request, _("Restored the revision of %(when)s.") % {"when": revision.created}
+            request,
+            _("Restored the revision of %(when)s.")
+            % {"when": date_format(timezone.localtime(revision.created), "j F Y, H:i")},
         )
         opts = obj._meta
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))

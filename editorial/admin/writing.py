@@ -14,6 +14,8 @@ from essays.models import ArticleAnalysis, DevReflection, Essay
 from related.explain import reasons
 from transfer.shortcodes import names as shortcode_names
 
+from . import bulk
+from .bulk import TopTagsFilter
 from .forms import EditorialWritingForm
 from .mixins import EditorialAdminMixin
 
@@ -46,8 +48,9 @@ AUDIO = (
 class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     form = EditorialWritingForm
     list_display = ["title", "state_display", "publish_at", "featured", "tag_list", "author"]
-    list_filter = [*PublishableAdmin.list_filter, "featured", "tags"]
-    search_fields = ["title", "slug", "description"]
+    list_filter = [*PublishableAdmin.list_filter, "featured", TopTagsFilter]
+    search_fields = ["title", "slug", "description", "tags__name"]
+    actions = bulk.ACTIONS
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     raw_id_fields = ["author"]
@@ -108,7 +111,15 @@ class EssayAdmin(WritingAdmin):
 
 @admin.register(ArticleAnalysis)
 class ArticleAnalysisAdmin(WritingAdmin):
-    search_fields = [*WritingAdmin.search_fields, "source_title", "source_author", "summary"]
+    search_fields = [
+        *WritingAdmin.search_fields,
+        "source_title",
+        "source_author",
+        "source_url",
+        "quote",
+        "summary",
+        "analysis",
+    ]
     fieldsets = [
         (
             _("The article analysed"),
