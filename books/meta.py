@@ -14,10 +14,17 @@ def book_meta(book, site, request):
         "description": book.description or book.subtitle,
         "image": image,
     }
-    return PageMeta(
+    meta = PageMeta(
         title=book.title,
         description=book.description or book.subtitle,
         og_type="book",
         image=image,
+        image_alt=book.cover_alt or book.title,
         structured=[without_empty(data)],
     )
+    if book.cover:
+        try:  # the file's header: a storage read, no query
+            meta.image_width, meta.image_height = book.cover.width, book.cover.height
+        except (OSError, ValueError):
+            pass
+    return meta

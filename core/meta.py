@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import cards
+
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -21,6 +23,9 @@ class PageMeta:
     description: str = ""
     og_type: str = "website"
     image: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
+    image_alt: str = ""
     noindex: bool = False
     structured: list = field(default_factory=list)
 
@@ -34,6 +39,16 @@ class PageMeta:
             for data in self.structured
         ]
         return mark_safe("\n".join(blocks))
+
+    def set_card(self, card, request):
+        """Show ``card`` (a ``core.cards.Card``) as the page's og:image."""
+        self.image = request.build_absolute_uri(card.url)
+        self.image_width, self.image_height, self.image_alt = card.width, card.height, card.alt
+
+
+def site_card(site):
+    """The card of the pages that have no picture of their own: the site's name and tagline."""
+    return cards.drawn_card("site", site.display_name, "", site.tagline)
 
 
 def without_empty(data):

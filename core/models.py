@@ -3,7 +3,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .safe_urls import SafeURLField, redirect_target_problem
+from .safe_urls import SafeURLField, is_safe_url, redirect_target_problem
+
+
+def validate_profile_links(value):
+    bad = [url for url in value.split() if not is_safe_url(url)]
+    if bad:
+        raise ValidationError(
+            _("Only http(s) addresses, one a line: %(bad)s"), params={"bad": ", ".join(bad)}
+        )
 
 
 def _count_field(verbose_name, default):
@@ -49,6 +57,22 @@ class SiteSettings(models.Model):
         blank=True, help_text=_("Podcast directories send their notices here.")
     )
     podcast_explicit = models.BooleanField(default=False)
+    podcast_locked = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Tells podcast platforms not to let anyone else import the show "
+            "(podcast:locked). Untick it while moving the show to another host."
+        ),
+    )
+    rel_me_links = models.TextField(
+        _("profiles elsewhere (rel=me)"),
+        blank=True,
+        validators=[validate_profile_links],
+        help_text=_(
+            "One web address a line (Mastodon, GitHub...): linked with rel=me, so that "
+            "those sites and IndieAuth can tell this site is yours."
+        ),
+    )
     featured_count = _count_field(_("featured writing items"), 3)
     books_count = _count_field(_("books items"), 5)
     recent_count = _count_field(_("recent writing items"), 3)
@@ -76,6 +100,11 @@ class SiteSettings(models.Model):
         if not hasattr(request, "_site_settings"):
             request._site_settings = cls.load()
         return request._site_settings
+
+    @property
+    def profile_links(self):
+        """The rel=me addresses, each checked again where it is printed."""
+        return [url for url in self.rel_me_links.split() if is_safe_url(url)]
 
     @property
     def display_name(self):

@@ -21,11 +21,13 @@ from core import fragments
 from core.models import SiteSettings
 from core.safe_urls import safe_url
 
+from . import podcast
 from .models import SECTION_BY_KIND, SECTIONS, Tag, Writing
 
 FEED_LENGTH = 50
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 DEFAULT_AUDIO_TYPE = "audio/mpeg"
 ANALYSIS_PARTIAL = "essays/articleanalysis_detail.html#analysis_body"
 
@@ -42,10 +44,11 @@ class FullContentRss(Rss201rev2Feed):
 
 
 class PodcastRss(FullContentRss):
-    """Adds the iTunes tags that Apple Podcasts and most podcast apps read."""
+    """Adds the iTunes tags that Apple Podcasts and most podcast apps read, and the
+    Podcasting 2.0 ones (podcastindex.org's namespace) that the newer apps read."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:itunes": ITUNES_NS}
+        return {**super().rss_attributes(), "xmlns:itunes": ITUNES_NS, "xmlns:podcast": PODCAST_NS}
 
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
@@ -60,11 +63,33 @@ class PodcastRss(FullContentRss):
             handler.addQuickElement("itunes:name", self.feed["itunes_author"])
             handler.addQuickElement("itunes:email", self.feed["itunes_email"])
             handler.endElement("itunes:owner")
+        handler.addQuickElement("podcast:guid", self.feed["podcast_guid"])
+        owner = {"owner": self.feed["itunes_email"]} if self.feed["itunes_email"] else {}
+        handler.addQuickElement("podcast:locked", self.feed["podcast_locked"], owner)
+        handler.addQuickElement(
+            "podcast:person",
+            self.feed["itunes_author"],
+            {"role": "host", "href": self.feed["link"]},
+        )
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item["itunes_duration"] is not None:
             handler.addQuickElement("itunes:duration", item["itunes_duration"])
+        for name in ("season", "episode"):
+            if item[name] is not None:
+                handler.addQuickElement(f"itunes:{name}", str(item[name]))
+                handler.addQuickElement(f"podcast:{name}", str(item[name]))
+        handler.addQuickElement("itunes:episodeType", "full")
+        handler.addQuickElement(
+            "podcast:transcript", None, {"url": item["transcript_url"], "type": "text/html"}
+        )
+        if item["chapters_url"]:
+            handler.addQuickElement(
+                "podcast:chapters",
+                None,
+                {"url": item["chapters_url"], "type": podcast.CHAPTERS_TYPE},
+            )
 
 
 def full_html(post):
@@ -82,6 +107,7 @@ class Channel:
     site: SiteSettings
     subject: object = None
     artwork_url: str = ""
+    request: object = None
 
 
 class WritingFeed(Feed):
@@ -90,7 +116,7 @@ class WritingFeed(Feed):
     feed_type = FullContentRss
 
     def get_object(self, request, **kwargs):
-        return Channel(fragments.site_settings(request), self.get_subject(**kwargs))
+        return Channel(fragments.site_settings(request), self.get_subject(**kwargs), "", request)
 
     def get_subject(self):
         return None
@@ -116,6 +142,7 @@ class WritingFeed(Feed):
         # request, so the author travels on the items rather than on ``self``.
         for item in items:
             item.feed_author = channel.site.author_name
+            item.feed_absolute = channel.request.build_absolute_uri
         return items
 
     def item_title(self, post):
@@ -207,6 +234,10 @@ class PodcastFeed(WritingFeed):
             "itunes_author": channel.site.author_name,
             "itunes_category": channel.site.podcast_category,
             "itunes_explicit": "true" if channel.site.podcast_explicit else "false",
+            "podcast_guid": podcast.podcast_guid(
+                channel.request.build_absolute_uri(reverse("feeds:podcast"))
+            ),
+            "podcast_locked": "yes" if channel.site.podcast_locked else "no",
         }
 
     def item_enclosures(self, post):
@@ -221,4 +252,12 @@ class PodcastFeed(WritingFeed):
     def item_extra_kwargs(self, post):
         # Apple's preferred form of the duration: whole seconds.
         duration = None if post.audio_seconds is None else str(post.audio_seconds)
-        return {**super().item_extra_kwargs(post), "itunes_duration": duration}
+        chapters = podcast.chapters(post)
+        return {
+            **super().item_extra_kwargs(post),
+            "itunes_duration": duration,
+            "season": post.podcast_season,
+            "episode": post.podcast_episode,
+            "transcript_url": post.feed_absolute(podcast.transcript_url(post)),
+            "chapters_url": chapters and post.feed_absolute(podcast.chapters_url(post)),
+        }

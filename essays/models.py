@@ -162,6 +162,24 @@ class Writing(Publishable):
         _("audio duration (seconds)"), null=True, blank=True
     )
     audio_bytes = models.PositiveBigIntegerField(_("audio size (bytes)"), null=True, blank=True)
+    podcast_season = models.PositiveSmallIntegerField(
+        _("podcast season"), null=True, blank=True, help_text=_("Empty when the show has none.")
+    )
+    podcast_episode = models.PositiveIntegerField(
+        _("podcast episode number"), null=True, blank=True
+    )
+    # The picture shown when the post is shared; without one, a card is drawn (core.cards).
+    card_image = models.ImageField(
+        _("social card image"),
+        upload_to="cards/own/",
+        blank=True,
+        width_field="card_image_width",
+        height_field="card_image_height",
+        help_text=_("Shown when the post is shared: 1200 × 630 pixels is best."),
+    )
+    card_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    card_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    card_image_alt = models.CharField(_("social card alt text"), max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,6 +1,7 @@
 """The site's settings in the admin: here, at the top, because the podcast artwork is
 checked by the image library's upload field (``images``), which sits above ``core``."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -12,9 +13,51 @@ from core.models import SiteSettings
 from images.forms import RasterImageField
 from images.processing import save_image
 
+ARTWORK_SIDES = (1400, 3000)
+ARTWORK_FORMATS = {"JPEG", "PNG"}
+
+
+class SiteSettingsForm(forms.ModelForm):
+    """Checks the podcast artwork against Apple's rules: a square JPEG or PNG, 1400 to 3000
+    pixels a side (podcast directories refuse a show whose artwork breaks them)."""
+
+    class Meta:
+        model = SiteSettings
+        # Every field the admin edits (its fieldsets pick and order them).
+        fields = [
+            field.name
+            for field in SiteSettings._meta.concrete_fields
+            if field.editable and not field.primary_key
+        ]
+        field_classes = {"podcast_artwork": RasterImageField}
+
+    def clean_podcast_artwork(self):
+        artwork = self.cleaned_data.get("podcast_artwork")
+        prepared = getattr(artwork, "prepared", None)
+        if prepared is None:  # unchanged, or cleared
+            return artwork
+        low, high = ARTWORK_SIDES
+        problems = []
+        if prepared.format.upper() not in ARTWORK_FORMATS:
+            problems.append(_("Podcast artwork must be a JPEG or PNG file."))
+        if prepared.width != prepared.height:
+            problems.append(
+                _("Podcast artwork must be square; this is %(w)s × %(h)s pixels.")
+                % {"w": prepared.width, "h": prepared.height}
+            )
+        if not low <= prepared.width <= high or not low <= prepared.height <= high:
+            problems.append(
+                _("Podcast artwork must be %(low)s to %(high)s pixels a side.")
+                % {"low": low, "high": high}
+            )
+        if problems:
+            raise forms.ValidationError(problems)
+        return artwork
+
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    form = SiteSettingsForm
     # The podcast artwork is checked like every upload: real JPEG/PNG/GIF/WebP, within
     # the limits (Django's ImageField would take any format Pillow reads).
     formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
@@ -23,6 +66,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         (
             _("Landing page and hubs"),
             {"fields": ["books_pitch", "work_pitch", "writing_intro", "blog_strapline"]},
+        ),
+        (
+            _("Elsewhere on the web"),
+            {
+                "description": _("Linked from every page with rel=me (IndieWeb)."),
+                "fields": ["rel_me_links"],
+            },
         ),
         (_("Newsletter"), {"fields": ["newsletter_name", "newsletter_url", "newsletter_pitch"]}),
         (
@@ -37,6 +87,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                     "podcast_apple_url",
                     "podcast_category",
                     "podcast_explicit",
+                    "podcast_locked",
                 ],
             },
         ),

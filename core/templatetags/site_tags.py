@@ -1,6 +1,8 @@
+from dataclasses import replace
+
 from django import template
 
-from core import safe_urls
+from core import meta, safe_urls
 
 register = template.Library()
 
@@ -22,3 +24,10 @@ def safe_url(value):
 def safe_link(value):
     """As ``safe_url``, allowing ``mailto:`` too (the newsletter link)."""
     return safe_urls.safe_url(value, (*safe_urls.WEB, "mailto"))
+
+
+@register.simple_tag(takes_context=True)
+def site_card(context):
+    """The site's own card, for a page with no picture of its own (a file check, no query)."""
+    card = meta.site_card(context["site"])
+    return replace(card, url=context["request"].build_absolute_uri(card.url))
