@@ -6,6 +6,9 @@ from books.models import Book
 from essays.models import SECTIONS, Tag, Writing
 from pages.models import Page
 
+# Each feed and its JSON Feed twin.
+TWINS = ("", "-json")
+
 
 def public_urls():
     urls = [
@@ -18,14 +21,21 @@ def public_urls():
         reverse("search:results") + "?q=post",
         reverse("feeds:all"),
         reverse("feeds:podcast"),
+        reverse("feeds:all-json"),
+        reverse("feeds:podcast-json"),
         reverse("sitemap"),
         "/robots.txt",
     ]
     urls += [reverse("essays:section", kwargs={"section": section}) for section in SECTIONS]
-    urls += [reverse("feeds:section", kwargs={"section": section}) for section in SECTIONS]
+    for section in SECTIONS:
+        urls += [reverse(f"feeds:section{twin}", kwargs={"section": section}) for twin in TWINS]
     for tag in Tag.objects.in_use():
-        urls += [tag.get_absolute_url(), reverse("feeds:tag", kwargs={"tag": tag.slug})]
+        urls.append(tag.get_absolute_url())
+        urls += [reverse(f"feeds:tag{twin}", kwargs={"tag": tag.slug}) for twin in TWINS]
     urls += [post.get_absolute_url() for post in Writing.objects.published()]
+    # An episode's transcript (its chapters only when its headings give times).
+    for post in Writing.objects.published().exclude(audio_url=""):
+        urls.append(reverse("feeds:transcript", kwargs={"slug": post.slug}))
     urls += [book.get_absolute_url() for book in Book.objects.published()]
     urls += [page.get_absolute_url() for page in Page.objects.published()]
     return urls
@@ -33,4 +43,4 @@ def public_urls():
 
 def html_urls():
     """The public pages that are HTML documents (not feeds, sitemap or robots.txt)."""
-    return [url for url in public_urls() if not url.endswith((".xml", ".txt"))]
+    return [url for url in public_urls() if not url.endswith((".xml", ".txt", ".json"))]

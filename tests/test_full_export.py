@@ -28,7 +28,9 @@ from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactor
 from .public import public_urls
 from .test_import_export import fresh_storage
 
-UPDATED = re.compile(rb'<(lastBuildDate|lastmod|updated)>[^<]*</\1>|"dateModified": "[^"]*"')
+UPDATED = re.compile(
+    rb'<(lastBuildDate|lastmod|updated)>[^<]*</\1>|"(dateModified|date_modified)": "[^"]*"'
+)
 # An analysis's section ids carry its primary key, which a new database renumbers.
 HEADING_ID = re.compile(rb"(summary|analysis)-heading-\d+")
 SKIPPED = {"id", "writing_ptr", "created", "updated", "author"}

@@ -158,6 +158,18 @@ def feed_executable(xml):
     return found
 
 
+def json_feed_executable(text):
+    """What a JSON Feed reader would run: each item's content_html is HTML (its title and
+    summary are plain text, which readers never render as markup)."""
+    found = []
+    for item in json.loads(text)["items"]:
+        found += executable(item.get("content_html", ""))
+        for name in ("url", "external_url", "image"):
+            if SCRIPT_SCHEME.match(_INVISIBLE.sub("", item.get(name) or "")):
+                found.append(f"{name}: {item[name][:40]!r}")
+    return found
+
+
 def legacy_urls(model, pk, **values):
     """Store URLs the way an old row or raw SQL would: past every check of the model."""
     model.objects.filter(pk=pk).update(**values)
@@ -262,11 +274,14 @@ def test_no_public_surface_runs_a_payload(client, hostile_site):
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode()
-        found = (
-            feed_executable(body)
-            if url.endswith("index.xml")
-            else ([] if url.endswith((".xml", ".txt")) else executable(body))
-        )
+        if url.endswith("index.xml"):
+            found = feed_executable(body)
+        elif url.endswith("index.json"):
+            found = json_feed_executable(body)
+        elif url.endswith((".xml", ".txt")):
+            found = []
+        else:
+            found = executable(body)
         assert found == [], url
         tried += 1
     for link in PreviewLink.objects.all():

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.publishing import Status
 from essays.forms import PUBLISH_NOW, SAVE_DRAFT
 from essays.models import Tag
+from images.processing import save_image
 
 from .. import retitle, revisions
 from ..models import PreviewLink
@@ -148,6 +149,9 @@ class EditorialAdminMixin:
             messages.info(
                 request, _("Renamed “%(title)s” to follow its new date.") % {"title": obj.title}
             )
+        if "card_image" in form.changed_data and obj.card_image:
+            # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
+            save_image(obj.card_image, renditions=False)
         super().save_model(request, obj, form, change)
         _warn_of_the_gate(request, getattr(form, "publish_warnings", []))
 

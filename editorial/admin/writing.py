@@ -11,6 +11,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from core.admin import PublishableAdmin
 from essays.models import ArticleAnalysis, DevReflection, Essay
+from images.forms import RasterImageField
 from related.explain import reasons
 from transfer.shortcodes import names as shortcode_names
 
@@ -41,7 +42,23 @@ RELATED = (
 )
 AUDIO = (
     _("Audio: makes the post a podcast episode"),
-    {"fields": ["audio_url", "audio_seconds", "audio_bytes"], "classes": ["collapse"]},
+    {
+        "fields": [
+            "audio_url",
+            "audio_seconds",
+            "audio_bytes",
+            ("podcast_season", "podcast_episode"),
+        ],
+        "classes": ["collapse"],
+    },
+)
+SHARING = (
+    _("Sharing: the picture shown with a link to the post"),
+    {
+        "fields": ["card_image", "card_image_alt"],
+        "classes": ["collapse"],
+        "description": _("Without one, a card with the title is drawn for it."),
+    },
 )
 
 
@@ -52,7 +69,11 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     search_fields = ["title", "slug", "description", "tags__name"]
     actions = bulk.ACTIONS
     prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {
+        models.TextField: {"widget": AdminMarkdownxWidget},
+        # Checked like every upload: a real raster image within the limits.
+        models.ImageField: {"form_class": RasterImageField},
+    }
     raw_id_fields = ["author"]
     save_on_top = True
     readonly_fields = ["hidden_shortcodes"]
@@ -105,6 +126,7 @@ class EssayAdmin(WritingAdmin):
         (None, {"fields": ["title", "slug", "description", "body"]}),
         PUBLISHING,
         AUDIO,
+        SHARING,
         RELATED,
     ]
 
@@ -136,6 +158,7 @@ class ArticleAnalysisAdmin(WritingAdmin):
         ),
         PUBLISHING,
         AUDIO,
+        SHARING,
         RELATED,
     ]
 
@@ -156,5 +179,6 @@ class DevReflectionAdmin(WritingAdmin):
         ),
         PUBLISHING,
         (AUDIO[0], {"fields": AUDIO[1]["fields"]}),
+        SHARING,
         RELATED,
     ]
