@@ -10,7 +10,7 @@ MANAGE := $(PYTHON) manage.py
 # bytecode here.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install run test test-postgres lint clean
+.PHONY: install run worker test test-postgres lint clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -23,7 +23,15 @@ run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) local_admin --port $(PORT)
+	@# The task worker (background work, go-live side effects) runs beside the site and
+	@# stops with it.
+	$(MANAGE) worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The task worker alone (another terminal, or another machine sharing the database).
+worker: install
+	$(MANAGE) worker
 
 PYTEST := $(PYTHON) -m pytest
 

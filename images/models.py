@@ -86,11 +86,21 @@ class Image(models.Model):
 def storage_name(url):
     """The storage name behind a media URL, or None when ``url`` is not one of ours."""
     storage = Image._meta.get_field("file").storage
-    base = getattr(storage, "base_url", None) or settings.MEDIA_URL
+    base = getattr(storage, "base_url", None) or _url_base(storage) or settings.MEDIA_URL
     path = url.split("?", 1)[0].split("#", 1)[0]
     if not base or not path.startswith(base) or len(path) == len(base):
         return None
     return unquote(path[len(base) :])
+
+
+def _url_base(storage):
+    """Where the storage's URLs start, for one without ``base_url`` (S3: the bucket's
+    address, or its custom domain)."""
+    try:
+        sample = storage.url("_")
+    except NotImplementedError:
+        return None
+    return sample[:-1] if sample.endswith("/_") else None
 
 
 def markdown_image(alt, url):

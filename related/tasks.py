@@ -3,18 +3,21 @@
 Saves and tag changes call ``schedule()``; the task runs once the transaction
 commits (at once outside one), so that a worker would see what was saved. Everything
 scheduled in one transaction (an admin save: the post, then its tags) is refreshed by
-one task. With the default immediate backend it runs in the saving process.
+one task. On the database backend (``manage.py worker``) the save returns without
+waiting for it, and a refresh that fails is tried again (core/tasks.py); with the
+immediate backend (the tests) it runs in the saving process.
 """
 
 import threading
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.tasks import task
+
+from core.tasks import retrying_task
 
 _pending = threading.local()
 
 
-@task
+@retrying_task
 def refresh_related(writing_ids):
     """Bring these posts' suggestions, and the lists they touch, up to date."""
     # Imported here, not above: the store loads the engine's libraries (seconds), and

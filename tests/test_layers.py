@@ -17,7 +17,7 @@ FLOORS = [
     {"core"},  # publishing base, Markdown, site settings, head metadata, redirects
     {"images"},  # the image library, uploads, renditions, the alt-text check
     {"books", "pages", "essays"},  # the content types, each with its own pages
-    {"search", "related", "transfer"},  # what works over the writing
+    {"search", "related", "transfer", "golive"},  # what works over the writing
     {"editorial"},  # the writing admin: roles, previews, revisions, related picks
     {"website"},  # the site's own pages: landing page, hub, podcast, root slug, sitemap
 ]

@@ -167,6 +167,8 @@ NOT_WATCHED = {
     "editorial.Revision",  # an editor's history
     "editorial.PreviewLink",  # previews are never cached
     "transfer.ImportRecord",  # the importer's memory
+    "golive.GoLive",  # the worker's record of side effects; readers never see it
+    "golive.Tracking",
     "search.SearchEntry",  # written in bulk: search/index.py invalidates
     "related.IndexEntry",  # the engine's vectors: related/store.py invalidates
     "related.RelatedLink",  # written with raw SQL: related/store.py invalidates

@@ -128,7 +128,12 @@ def database_url(request, tmp_path):
 @pytest.mark.gunicorn
 def test_concurrent_saves_lose_no_refresh(database_url):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(DJANGO_SETTINGS_MODULE="site_cms.settings.dev", DATABASE_URL=database_url)
+    env.update(
+        DJANGO_SETTINGS_MODULE="site_cms.settings.dev",
+        DATABASE_URL=database_url,
+        # The refresh runs in the saving process, as this race needs (no worker here).
+        TASKS_BACKEND="immediate",
+    )
     _run(
         env,
         "import django; django.setup(); from django.core.management import "

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "markdownx",
     # Failed logins, counted in the database for every process and server.
     "axes",
+    # The task queue: a table in the site's database, run by `manage.py worker`.
+    "django_tasks_db",
     # The site's apps from the ground up: each may import only the apps listed before
     # it (README, "The layout"; tests/test_layers.py checks it).
     "core",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "related",
     "editorial",
     "transfer",
+    "golive",
     "website",
 ]
 
@@ -225,6 +228,51 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Media on S3-compatible object storage (django-storages) when a bucket is named, so that
+# several app servers share it; else the local disk. Credentials come from boto3's own
+# environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role.
+if env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            # Public, unsigned URLs: media is public, and a page cached for an hour
+            # must not carry links that expire.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            # A CDN or the bucket's own public host (no scheme), else the endpoint's URL.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": env("AWS_LOCATION", ""),
+            # Names are made unique by the site (images/processing.py): never overwrite.
+            "file_overwrite": False,
+        },
+    }
+
+# Background work (Django's tasks framework) on a table of the site's database
+# (django-tasks-db): no other service to run. `manage.py worker` runs it, and checks
+# every GOLIVE_INTERVAL seconds for posts that went live (golive/). TASKS_BACKEND=immediate
+# runs each task in the process that asks for it instead (no worker; the test profile).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    if env("TASKS_BACKEND", "database") == "database"
+    else {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+}
+# A failed task is tried again this many times in all, after 30 s, 60 s, 120 s...
+TASK_MAX_ATTEMPTS = int(env("TASK_MAX_ATTEMPTS", "5"))
+TASK_RETRY_SECONDS = int(env("TASK_RETRY_SECONDS", "30"))
+
+# Go-live side effects (golive/): run once for each post's go-live, by the worker.
+GOLIVE_INTERVAL = float(env("GOLIVE_INTERVAL", "10"))
+# A WebSub hub told when the feeds change (empty: no ping), and URLs that get a JSON POST
+# with the post's URL, title and type.
+WEBSUB_HUB_URL = env("WEBSUB_HUB_URL", "")
+GOLIVE_WEBHOOK_URLS = env_list("GOLIVE_WEBHOOK_URLS")
+# The site's public address, for the absolute URLs those carry (e.g. https://example.com).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# What runs at each go-live, in order (each a callable taking a golive.hooks.Event).
+GOLIVE_HOOKS = ["golive.hooks.websub_ping", "golive.hooks.webhook"]
+
 # Uploads: real raster images only (never SVG, which can carry script). See images/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -245,6 +293,7 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 # A redirect leads to a path of this site; to a full URL only on these hosts ("*": any).
 REDIRECT_ALLOWED_HOSTS = env_list("REDIRECT_ALLOWED_HOSTS")
+
 # Content Security Policy (Django's ContentSecurityPolicyMiddleware; SECURITY.md). Readers'
 # pages run no script and load styles from this site only; images and audio may come from
 # any https site (imported posts show images from elsewhere, a podcast's audio is hosted).

@@ -23,3 +23,6 @@ FRAGMENT_CACHE_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Live-server tests must not leave connections open when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run in the process that asks for them, as the tests expect; the tests of the queue
+# (tests/test_tasks_queue.py, tests/test_golive.py) switch to the database backend.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
