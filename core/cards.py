@@ -13,6 +13,8 @@ process remembers the names it knows exist, so a card costs one storage check pe
 
 import hashlib
 import io
+import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 BACKGROUND, ACCENT, INK, MUTED = "#1d2330", "#e0a458", "#ffffff", "#b8c0cc"
 MARGIN = 80
 
+logger = logging.getLogger(__name__)
 _known = set()
 _lock = threading.Lock()
 
@@ -57,9 +60,12 @@ def drawn_card(key, title, label="", footer=""):
     known = (_storage_id(), name)
     if known not in _known:
         with _lock:
-            if not default_storage.exists(name):
-                _store(key, name, draw(title, label, footer))
-            _known.add(known)
+            try:
+                if not default_storage.exists(name):
+                    _store(key, name, draw(title, label, footer))
+                _known.add(known)
+            except Exception:  # a card is never worth a failed page: drawn next time
+                logger.warning("The card %s could not be stored.", name, exc_info=True)
     alt = f"{label}: {title}" if label else title
     return Card(default_storage.url(name), WIDTH, HEIGHT, alt)
 
@@ -84,10 +90,12 @@ def _remove_old(key, keep):
         _dirs, files = default_storage.listdir(FOLDER)
     except (FileNotFoundError, NotImplementedError):
         return
-    prefix = f"{key}-"
+    # Only this key's cards as card_name() names them: never a copy another process is
+    # storing this moment under a name of the storage's making ("…_x7Yz9Ab.png").
+    own = re.compile(rf"{re.escape(key)}-[0-9a-f]{{16}}\.png")
     for filename in files:
         path = f"{FOLDER}/{filename}"
-        if filename.startswith(prefix) and path != keep and "-" not in filename[len(prefix) :]:
+        if own.fullmatch(filename) and path != keep:
             default_storage.delete(path)
             _known.discard((_storage_id(), path))
 

@@ -43,4 +43,6 @@ def public_urls():
 
 def html_urls():
     """The public pages that are HTML documents (not feeds, sitemap or robots.txt)."""
-    return [url for url in public_urls() if not url.endswith((".xml", ".txt", ".json"))]
+    # A transcript is a document for podcast apps, not a page of the site.
+    documents = (".xml", ".txt", ".json", "/transcript.html")
+    return [url for url in public_urls() if not url.endswith(documents)]

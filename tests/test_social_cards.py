@@ -110,3 +110,24 @@ def test_a_title_with_markup_is_drawn_as_text():
     png = cards.draw('<script>alert("x")</script> & a very long title ' * 8, "Essay", "Site")
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == (cards.WIDTH, cards.HEIGHT)
+
+
+def test_a_card_that_cannot_be_stored_never_fails_the_page(client, monkeypatch):
+    post = EssayFactory(title="Unlucky")
+
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", full_disk)
+    monkeypatch.setattr(cards, "_known", set())
+    assert client.get(post.get_absolute_url()).status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_an_old_card_goes_but_a_copy_being_stored_meanwhile_stays(monkeypatch):
+    names = ["cards/post-7-0123456789abcdef.png", "cards/post-7-fedcba9876543210_x7Yz9Ab.png"]
+    deleted = []
+    monkeypatch.setattr(default_storage, "listdir", lambda folder: ([], [n[6:] for n in names]))
+    monkeypatch.setattr(default_storage, "delete", deleted.append)
+    cards._remove_old("post-7", keep="cards/post-7-aaaaaaaaaaaaaaaa.png")
+    assert deleted == ["cards/post-7-0123456789abcdef.png"]
