@@ -83,6 +83,33 @@ def _store(key, value, timeout):
         pass
 
 
+# A process keeps at most this many rendered pieces of one generation.
+MAX_HTML = 64
+
+
+def cached_html(request, name, render):
+    """The HTML ``render()`` gives for ``name``, rendered once per generation in this
+    process (never in the shared cache: a deploy's new templates show at once).
+
+    For what every page shows alike (the Featured, Books and Recent sections): the rest
+    of a page the page cache misses is then its own. ``name`` must say everything the
+    HTML depends on."""
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return render()
+    generation = _generation(request)
+    if generation is None:
+        return render()
+    if _Memory.token != generation.token:
+        _Memory.token, _Memory.values = generation.token, {}
+    key = ("html", name)
+    if key not in _Memory.values:
+        html = render()
+        if sum(1 for known in _Memory.values if known[0] == "html") < MAX_HTML:
+            _Memory.values[key] = html
+        return html
+    return _Memory.values[key]
+
+
 def site_settings(request):
     """The site settings, at most once per request, from the cache when it holds them."""
     if not hasattr(request, "_fragment_site"):

@@ -207,3 +207,33 @@ def test_no_fragment_is_kept_when_they_are_off(client, settings):
     settings.FRAGMENT_CACHE_ENABLED = False
     add_posts(4)
     assert queries(client, "/bulk-1/") == queries(client, "/bulk-1/") == 8
+
+
+def test_the_shared_sections_are_rendered_once_a_generation(client, committed):
+    from django.test.signals import template_rendered
+
+    SiteSettings.objects.create(recent_count=3)
+    add_posts(8)
+    rendered = []
+
+    def count(sender, template, context, **kwargs):
+        section = context.get("name")  # not each post's related list, nor a teaser
+        if template.name.endswith("sidebars/posts.html") and section in ("featured", "recent"):
+            rendered.append(section)
+
+    template_rendered.connect(count)
+    try:
+        client.get("/bulk-6/")
+        assert len(rendered) == 2  # Featured and Recent, once
+        client.get("/bulk-7/")
+        client.get("/")
+        assert len(rendered) == 2  # the same HTML, from this process
+        client.get("/bulk-0/")  # among the newest: its own Recent list
+        assert len(rendered) == 3
+        with committed():
+            EssayFactory(title="Fresh", slug="fresh", publish_at=NOW())
+        html = client.get("/bulk-7/").content.decode()
+        assert sidebars(html)["recent"][0] == "/fresh/"  # a new generation renders anew
+        assert len(rendered) == 5
+    finally:
+        template_rendered.disconnect(count)
