@@ -9,6 +9,7 @@ a few seconds ahead, then a new title.
 
 import json
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -188,3 +189,61 @@ def test_a_scheduled_post_goes_live_on_time_and_a_save_reaches_every_worker(site
     for page in _rounds(site, url) + _rounds(site, "/"):
         assert "Words retitled" in page.text and "Scheduled words" not in page.text
     assert len(site.workers_that_answered()) == 2
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own, on a free port: killed by the test, never the
+    shared one."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    try:
+        yield server, f"redis://127.0.0.1:{port}/0"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_killing_redis_while_serving_leaves_every_page_at_200(production_site, own_redis, tmp_path):
+    production_site.steps_run()
+    redis_server, url = own_redis
+    served = CachedSite(production_site, Path(tmp_path), REDIS_URL=url)
+    pages = ["/", "/blog/", "/writing/", "/index.xml", "/sitemap.xml", "/books/", "/about/"]
+    try:
+        served.start()
+        for path in pages * 2:
+            assert served.get(path).status == 200, path
+        assert served.get("/").headers["X-Cache"] == "hit"
+        redis_server.kill()
+        redis_server.wait()
+        for path in pages * 3:  # both workers, with the cache gone
+            response = served.get(path)
+            assert response.status == 200, path
+            assert "X-Cache" not in response.headers
+    finally:
+        served.stop()
