@@ -165,14 +165,26 @@ def _rounds(site, path):
     return [site.get(path) for _ in range(ROUNDS)]
 
 
+def _before(site, path, live_at):
+    """The answers to ``path`` asked for (and answered) before ``live_at``: on a busy
+    machine the rounds may run past it."""
+    pages = []
+    for _ in range(ROUNDS):
+        page = site.get(path)
+        if time.time() < live_at - 0.05:
+            pages.append(page)
+    return pages
+
+
 def test_a_scheduled_post_goes_live_on_time_and_a_save_reaches_every_worker(site):
-    url, live_at = site.ask("schedule 3")
-    home = _rounds(site, "/")
-    post = _rounds(site, url)
+    url, live_at = site.ask("schedule 6")
+    home = _before(site, "/", live_at)
+    post = _before(site, url, live_at)
+    assert home and post, "the machine was too slow to ask before the go-live"
     assert all("Scheduled words" not in page.text for page in home)
     assert {page.status for page in post} == {404}
-    assert {page.headers["X-Cache"] for page in home} == {"hit", "miss"}
-    assert all(int(page.headers["Cache-Control"].rpartition("=")[2]) <= 3 for page in home)
+    assert "hit" in {page.headers["X-Cache"] for page in home}
+    assert all(int(page.headers["Cache-Control"].rpartition("=")[2]) <= 6 for page in home)
 
     while time.time() < live_at + 1:
         page = site.get(url)
