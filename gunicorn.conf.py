@@ -30,6 +30,11 @@ max_requests_jitter = max_requests // 2
 # Logs go to stdout/stderr, for the process manager to collect.
 accesslog = "-"
 errorlog = "-"
+# gunicorn's usual line, ending with the request's id (core/request_id.py), which the
+# site's own log lines for that request carry too.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The TLS-terminating proxy in front says which scheme the reader used.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

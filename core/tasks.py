@@ -6,6 +6,12 @@ each time) until ``TASK_MAX_ATTEMPTS`` tries have failed. Each failed try stays 
 queue's table as a failed result, with its traceback (*Tasks Database Backend* in the admin).
 A backend that cannot defer a task (the immediate one) gets no retry: it runs in the
 process that asked, which should not sleep.
+
+A worker that dies mid-task (killed, its machine gone) leaves the task RUNNING for ever.
+``requeue_stale`` puts back in the queue every task RUNNING for longer than
+``TASK_RUNNING_TIMEOUT`` seconds (30 minutes; no task of the site takes near that long);
+``manage.py worker`` calls it at start and every minute. The task then runs again from
+its start: every task here can be run twice (go-live hooks record those done).
 """
 
 import functools
@@ -40,6 +46,19 @@ def retrying_task(function=None, **options):
         return the_task
 
     return decorate(function) if function else decorate
+
+
+def requeue_stale(seconds=None):
+    """Put tasks left RUNNING longer than ``seconds`` back in the queue; how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    seconds = settings.TASK_RUNNING_TIMEOUT if seconds is None else seconds
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    stale = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff)
+    count = stale.update(status="READY", started_at=None, run_after=timezone.now())
+    if count:
+        logger.warning("Requeued %d task(s) left running for over %d s", count, seconds)
+    return count
 
 
 def _retry(the_task, args, kwargs, attempt):

@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .processing import discard, save_image
@@ -55,10 +55,14 @@ class Image(models.Model):
         # A new upload (only then is the file not yet committed) is stored here with its
         # renditions, whichever way it arrives: as the form prepared it, or checked now
         # (ValidationError, nothing stored) when the ORM is given a file. A row that cannot
-        # be saved takes its files with it.
+        # be saved takes its files with it. When a worker runs the queue, a large image's
+        # renditions are made by a task once the row is committed (pages show the
+        # original until then): the upload returns without waiting for them.
         stored = None
         if self.file and not self.file._committed:
-            stored = save_image(self.file)
+            from .tasks import deferring
+
+            stored = save_image(self.file, defer=deferring())
             self.width, self.height = stored.width, stored.height
             self.format, self.renditions = stored.format, stored.renditions
         try:
@@ -67,6 +71,11 @@ class Image(models.Model):
             if stored is not None:
                 discard(stored, self.file.storage)
             raise
+        if stored is not None and stored.pending:
+            from .tasks import make_renditions
+
+            pk = self.pk
+            transaction.on_commit(lambda: make_renditions.enqueue(pk), using=kwargs.get("using"))
 
     @property
     def alt_text(self):

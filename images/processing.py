@@ -21,6 +21,12 @@ below the image's own, plus its own width when that is under the largest: never
 upscaled. Each width is stored in the fallback format (the original's; PNG for a still
 GIF) and in WebP.
 
+Renditions are encoded when the upload is stored, not when it is checked. A large still
+(over ``IMAGE_RENDITIONS_INLINE_MAX_PIXELS``, default 2 million) saved with ``defer=True``
+(the library's ``Image``, when a worker runs the task queue) is stored alone, at once, and
+its renditions are made by a task (``images/tasks.py``); until then pages show the
+original.
+
 Animations (GIF, or animated WebP or PNG, at most ``IMAGE_UPLOAD_MAX_FRAMES`` frames) stay
 animated: every frame is re-encoded, so their metadata goes too, but they get no
 renditions, since resizing every frame of an animation costs far more than it saves.
@@ -53,6 +59,7 @@ KEEP_INFO = ("icc_profile", "transparency")
 ORIGINAL_QUALITY = 90
 RENDITION_QUALITY = 82
 DEFAULT_ORIGINAL_MAX_SIDE = 3000
+DEFAULT_INLINE_MAX_PIXELS = 2_000_000
 # Scale in two steps: reduce() by a whole factor to within this many times the target,
 # then Lanczos. Indistinguishable from Lanczos alone, and several times faster.
 REDUCING_GAP = 3.0
@@ -71,6 +78,7 @@ class Stored:
     format: str
     renditions: list
     name: str = ""  # the original's name in storage
+    pending: bool = False  # renditions are still to be made (``make_renditions``)
 
 
 def rendition_widths(width):
@@ -83,11 +91,18 @@ def original_max_side():
     return getattr(settings, "IMAGE_ORIGINAL_MAX_SIDE", DEFAULT_ORIGINAL_MAX_SIDE)
 
 
+def renditions_can_wait(width, height):
+    """Whether a still this size is worth making renditions for off the request path."""
+    limit = getattr(settings, "IMAGE_RENDITIONS_INLINE_MAX_PIXELS", DEFAULT_INLINE_MAX_PIXELS)
+    return width * height > limit
+
+
 @dataclass(frozen=True)
 class Prepared:
     """An upload decoded, cleaned and encoded, nothing stored yet (see ``prepare``).
 
-    ``copies`` are ``resized_copies``: ``(width, height, format, bytes or None)``.
+    ``still`` is the decoded, upright picture (None for an animation), from which
+    ``copies()`` encodes the renditions when they are wanted.
     """
 
     name: str
@@ -95,10 +110,14 @@ class Prepared:
     width: int
     height: int
     content: bytes
-    copies: list
+    still: object = None
+
+    def copies(self):
+        """``resized_copies``: ``(width, height, format, bytes or None)`` for each rendition."""
+        return resized_copies(self.still, self.format) if self.still is not None else []
 
 
-def prepare(upload, renditions=True):
+def prepare(upload):
     """Check ``upload`` (a Django ``File``), decode it once and encode what would be stored.
 
     Raises ``ValidationError`` with a message for the author when the upload is not
@@ -111,12 +130,11 @@ def prepare(upload, renditions=True):
         with open_image(upload) as source:
             if inspection.animated:
                 content = encode_animation(source, inspection.format)
-                width, height, copies = inspection.width, inspection.height, []
+                width, height, still = inspection.width, inspection.height, None
             else:
                 still = upright(decoded(source))
                 content = encode(still, inspection.format, ORIGINAL_QUALITY)
                 width, height = still.size
-                copies = resized_copies(still, inspection.format) if renditions else []
     except BOMBS as error:
         raise too_many_pixels() from error
     except UNREADABLE_ERRORS as error:
@@ -124,10 +142,10 @@ def prepare(upload, renditions=True):
     finally:
         upload.seek(0)
     name = inspection.filename(upload.name)
-    return Prepared(name, inspection.format, width, height, content, copies)
+    return Prepared(name, inspection.format, width, height, content, still)
 
 
-def save_image(field_file, renditions=True):
+def save_image(field_file, renditions=True, defer=False):
     """Store the upload a model's file field holds, cleaned, then its renditions.
 
     ``field_file`` holds a new upload not yet in storage (``field_file._committed`` is
@@ -136,18 +154,36 @@ def save_image(field_file, renditions=True):
     now, and raises ``ValidationError`` before anything is stored. The file is saved
     under a safe name with the right extension (``save=False``: the caller saves the
     model, and calls ``discard(stored)`` if that fails). ``renditions=False``: the clean
-    file alone, for an image used at its own size (the podcast artwork).
+    file alone, for an image used at its own size (the podcast artwork). ``defer=True``:
+    a large still is stored alone, its renditions left to the caller's task (``pending``).
     """
     upload = field_file.file
-    prepared = getattr(upload, "prepared", None) or prepare(upload, renditions)
+    prepared = getattr(upload, "prepared", None) or prepare(upload)
+    pending = (
+        renditions
+        and defer
+        and prepared.still is not None
+        and renditions_can_wait(prepared.width, prepared.height)
+    )
     field_file.save(prepared.name, ContentFile(prepared.content), save=False)
     try:
-        made = store_renditions(prepared.copies if renditions else [], field_file)
+        wanted = renditions and not pending
+        made = store_renditions(prepared.copies() if wanted else [], field_file)
     except BaseException:
         field_file.storage.delete(field_file.name)
         raise
     fmt = prepared.format.lower()
-    return Stored(prepared.width, prepared.height, fmt, made, field_file.name)
+    return Stored(prepared.width, prepared.height, fmt, made, field_file.name, pending)
+
+
+def renditions_of_stored(field_file, fmt):
+    """Make and store the renditions of an original already in storage (a deferred one):
+    the list ``Stored.renditions`` describes. The original was cleaned when it was
+    stored; it is only decoded again here."""
+    with field_file.open("rb"), Image.open(field_file) as source:
+        source.load()
+        still = upright(source)
+        return store_renditions(resized_copies(still, fmt.upper()), field_file)
 
 
 def discard(stored, storage):

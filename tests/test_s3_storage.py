@@ -175,11 +175,6 @@ def test_the_export_reads_the_files_from_the_bucket(s3, staff_client, tmp_path):
     assert any(name.startswith("static/") for name in written)  # the image library
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transfer/images.py ImageExport knows media only by MEDIA_URL; S3 URLs in "
-    "bodies stay absolute (fix: recognise them with images.models.storage_name)",
-)
 def test_the_export_copies_a_posts_s3_image_beside_it(s3, staff_client, tmp_path):
     staff_client.post(
         reverse("markdownx_upload"),

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 
+from images.models import storage_name
+
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"}
 # An SVG is a document that can run script when opened on its own: copy only inert ones.
 _ACTIVE_SVG = re.compile(rb"<script|<foreignobject|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
@@ -117,9 +119,10 @@ class ImageExport:
         return list(self._names.values())
 
     def __call__(self, url, embedded):
-        if not url.startswith(settings.MEDIA_URL):
+        # The storage's own URLs: /media/... on disk, the bucket's address on S3.
+        name = storage_name(url)
+        if name is None:
             return None
-        name = unquote(urlsplit(url[len(settings.MEDIA_URL) :]).path)
         if name not in self._names:
             if not self.storage.exists(name):
                 self.missing.append(url)
