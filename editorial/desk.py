@@ -1,8 +1,11 @@
 """The writer's desk on the admin home: what is drafted, scheduled, just out, and what
-needs attention (posts the publish gate would refuse, images without alt text)."""
+needs attention (posts the publish gate would refuse, images without alt text), and the
+latest notes editors left on posts."""
 
 from essays.models import Writing
 from images.models import Image
+
+from .models import EditorNote
 
 SHOWN = 8
 
@@ -36,7 +39,12 @@ def desk(user):
         if not can_publish:
             images = images.none()
         images = list(images[: SHOWN + 1])
+    notes = []
+    if user.has_perm("editorial.view_editornote"):
+        notes = EditorNote.objects.filter(writing__in=posts).select_related("writing", "created_by")
+        notes = list(notes.order_by("-created", "-pk")[:SHOWN])
     return {
+        "notes": notes,
         "drafts": list(posts.drafts().order_by("-updated")[:SHOWN]),
         "drafts_count": posts.drafts().count(),
         "scheduled": list(posts.scheduled().order_by("publish_at")[:SHOWN]),

@@ -77,3 +77,58 @@ class PreviewLink(models.Model):
 
     def is_live(self):
         return not self.revoked and self.expires_at > timezone.now()
+
+
+class AutosaveQuerySet(models.QuerySet):
+    def editing_now(self, writing, user):
+        """Others who autosaved ``writing`` in the last ``EDITING_SECONDS``: still at it."""
+        since = timezone.now() - timedelta(seconds=EDITING_SECONDS)
+        found = self.filter(writing=writing, saved_at__gte=since).exclude(user=user)
+        return found.select_related("user").order_by("-saved_at")
+
+
+# Someone who autosaved a post this recently is taken to be editing it still.
+EDITING_SECONDS = 60
+
+
+class Autosave(models.Model):
+    """What one user last typed into one post's form, kept on the server every few
+    seconds: offered back after a crash or an expired session, and gone once they save.
+    Never a revision, and never the post itself: nothing here is public."""
+
+    writing = models.ForeignKey(
+        "essays.Writing", on_delete=models.CASCADE, related_name="autosaves"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    data = models.JSONField(default=dict, help_text=_("The form's text fields, by name."))
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    objects = AutosaveQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["writing", "user"], name="one_autosave_per_user")
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.writing_id} by {self.user_id}"
+
+
+class EditorNote(models.Model):
+    """A short note on a post, for the staff who work on it (never shown to readers)."""
+
+    writing = models.ForeignKey(
+        "essays.Writing", on_delete=models.CASCADE, related_name="editor_notes"
+    )
+    text = models.TextField(_("note"), max_length=1000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("editor note")
+
+    def __str__(self):
+        return self.text[:60]

@@ -28,6 +28,7 @@ EDITOR = [
     ("core", "view_sitesettings"),
     *_perms("editorial", ["previewlink"], ALL),
     ("editorial", "view_revision"),
+    *_perms("editorial", ["editornote"], ["add", "view"]),
     *_perms("images", ["image"], ALL),
     *_perms("related", ["relatedchoice"], ALL),
     *_perms("related", ["post"], ["view", "change"]),
@@ -37,6 +38,8 @@ CONTRIBUTOR = [
     ("essays", "view_writing"),
     ("essays", "view_tag"),
     ("editorial", "view_revision"),
+    # Notes on their own posts: read, and answered (the admin shows only their own posts).
+    *_perms("editorial", ["editornote"], ["add", "view"]),
     *_perms("images", ["image"], ["add", "view"]),
 ]
 ROLES = {"Editor": EDITOR, "Contributor": CONTRIBUTOR}

@@ -336,11 +336,12 @@ def test_tags_by_name_cost_one_query_when_they_exist(django_assert_num_queries):
 # Session and user 2; the admin's savepoint 2; the post and its tags 2; slug checks 3;
 # the save 6 (savepoint, two tables, search entry, redirect); the tags by name 3 (one
 # new: insert, read back); set() 8 (current, delete, add 2, search's two tag refreshes
-# 2 each); the admin log 1. On commit: related's refresh 11 (its lock among processes
-# first), one revision 4 (the post, its tags, the last revision, the new one).
+# 2 each); the admin log 1; the user's server autosave dropped 1. On commit: related's
+# refresh 11 (its lock among processes first), one revision 4 (the post, its tags, the
+# last revision, the new one).
 # PostgreSQL also updates search vectors (3).
 # Before the one signal: 51 (three revision callbacks, a query per tag name).
-ADMIN_SAVE_QUERIES = 43
+ADMIN_SAVE_QUERIES = 44
 
 
 def test_an_admin_save_of_an_analysis_with_tags_costs_a_fixed_number_of_queries(

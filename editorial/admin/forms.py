@@ -3,14 +3,23 @@ that depend on who saves and on what the site already holds.
 
 - Tags: without ``essays.add_tag`` a writer chooses among existing tags; typing a new
   name is a form error, so nothing (post or tag) is saved.
+- Stale saves: the form carries the ``updated`` time of the post it was opened on
+  (``based_on``, hidden); a save when the post has been saved since is refused, saying
+  who changed what, so that neither writer overwrites the other silently. The refused
+  form then carries the current time: saving it again is a choice made knowingly.
 - Slugs: a post may not take an old address that redirects to another post, for saving
   would silently drop that redirect (``core.redirects.free_path``). Every role is
   refused; an editor may delete the redirect under *Site › Redirects* first.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +27,12 @@ from core.models import Redirect
 from core.validators import ROOT_VIEW_NAME
 from essays.forms import WritingForm
 from essays.models import Tag
+
+from .. import revisions
+
+# The hidden field that carries the version of the post a form was opened on.
+BASED_ON = "based_on"
+OWN_REVISION_WITHIN = timedelta(seconds=2)
 
 
 def missing_tags(names):
@@ -65,6 +80,30 @@ class EditorialWritingForm(WritingForm):
 
     can_add_tags = False
 
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[BASED_ON].initial = self.instance.updated.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._refuse_a_stale_save()
+        return cleaned
+
+    def _refuse_a_stale_save(self):
+        """A form opened on an older version than the stored one is refused (a form
+        posted without ``based_on``, by a script or a test, is not checked)."""
+        posted = parse_datetime(self.data.get(self.add_prefix(BASED_ON)) or "")
+        stored = self.instance.updated if self.instance.pk is not None else None
+        if posted is None or stored is None or posted == stored:
+            return
+        self.add_error(None, stale_save_error(self.instance, posted))
+        # Shown again with the stored version: a second save replaces it, knowingly.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(BASED_ON)] = stored.isoformat()
+
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
         if self.can_add_tags:
@@ -94,3 +133,39 @@ class EditorialWritingForm(WritingForm):
         current = self.initial.get("slug") if instance.pk is not None else None
         if redirect := redirect_away_from(slug, current):
             self.add_error("slug", old_address_error(redirect, made_from_title=made))
+
+
+def stale_save_error(post, based_on):
+    """What was saved since ``based_on``, by whom: from the revisions kept since."""
+    found = revisions.for_object(post).filter(created__gt=based_on).select_related("user")
+    since = list(found.order_by("created", "pk"))
+    # A save's revision is written as its transaction commits, just after its ``updated``:
+    # the first one that close is the version the form was opened on, not a change since.
+    if since and since[0].created - based_on < OWN_REVISION_WITHIN:
+        since = since[1:]
+    who = sorted({(r.user.get_full_name() or r.user.get_username()) for r in since if r.user})
+    fields = []
+    for revision in since:  # oldest first
+        # A post's first revision says only "created": nothing to compare it with.
+        fields += [name for name in revision.changed if name not in {*fields, "created"}]
+    labels = []
+    for name in fields:
+        try:
+            labels.append(str(post._meta.get_field(name).verbose_name))
+        except Exception:  # a revision's own key (tags), not a model field
+            labels.append(name)
+    message = _(
+        "Not saved: %(who)s saved this post at %(when)s, after you opened it "
+        "(changed: %(fields)s). Your version is still here in the form, and theirs is "
+        "kept: compare them under History in another tab. Save again to replace "
+        "theirs with yours."
+    )
+    return forms.ValidationError(
+        message,
+        code="stale",
+        params={
+            "who": ", ".join(who) or _("someone else"),
+            "when": date_format(timezone.localtime(post.updated), "j F Y, H:i:s"),
+            "fields": ", ".join(labels) or _("see its History"),
+        },
+    )

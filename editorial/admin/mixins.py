@@ -20,8 +20,10 @@ from essays.models import Tag
 from images.processing import save_image
 
 from .. import retitle, revisions
-from ..models import PreviewLink
-from .forms import missing_tags, redirect_away_from
+from ..models import Autosave, PreviewLink
+from .autosave import AutosaveMixin, name_of
+from .forms import BASED_ON, missing_tags, redirect_away_from
+from .notes import EditorNoteInline
 
 PUBLISHING_FIELDS = ["status", "publish_at", "expire_at", "featured", "author"]
 # The same words whether the post is published, someone else's or gone: nothing to learn.
@@ -86,14 +88,15 @@ class PreviewLinkInline(admin.TabularInline):
         )
 
 
-class EditorialAdminMixin:
-    """Roles, the publishing buttons, share links and revisions for a writing type's admin.
+class EditorialAdminMixin(AutosaveMixin):
+    """Roles, the publishing buttons, share links, notes, revisions and the server's
+    autosave (``AutosaveMixin``) for a writing type's admin.
 
     Contributors (no ``essays.publish_writing``) see and change only their own drafts,
     and never the publishing fields; the form keeps their posts drafts whatever is posted.
     """
 
-    inlines = [PreviewLinkInline]
+    inlines = [PreviewLinkInline, EditorNoteInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -130,9 +133,21 @@ class EditorialAdminMixin:
         return fields
 
     def get_inlines(self, request, obj):
-        if obj is None or not request.user.has_perm("editorial.view_previewlink"):
+        if obj is None:
             return []
-        return super().get_inlines(request, obj)
+        return [
+            inline
+            for inline in super().get_inlines(request, obj)
+            if request.user.has_perm(f"editorial.view_{inline.model._meta.model_name}")
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        """The version the form is opened on rides along, hidden (``forms.BASED_ON``)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets  # a form only read has nothing to save
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], BASED_ON]}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -153,6 +168,8 @@ class EditorialAdminMixin:
             # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
             save_image(obj.card_image, renditions=False)
         super().save_model(request, obj, form, change)
+        # Saved: what the server autosaved of this user's typing is in the post now.
+        Autosave.objects.filter(writing_id=obj.pk, user=request.user).delete()
         _warn_of_the_gate(request, getattr(form, "publish_warnings", []))
 
     def save_formset(self, request, form, formset, change):
@@ -185,6 +202,8 @@ class EditorialAdminMixin:
                 if request.method == "POST":
                     raise PermissionDenied
                 return back_to_list(request, self.opts)
+        if object_id is not None and request.method == "GET":
+            _say_who_else_is_editing(request, unquote(object_id))
         extra_context = {**(extra_context or {}), "publishing_buttons": can_publish(request)}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -287,3 +306,20 @@ def _warn_of_the_gate(request, problems, once=False):
     if once and text in (str(message) for message in messages.get_messages(request)):
         return
     messages.warning(request, text)
+
+
+def _say_who_else_is_editing(request, pk):
+    """Say "X is also editing this post" when another user autosaved it in the last minute."""
+    if not str(pk).isdigit():
+        return
+    others = Autosave.objects.editing_now(int(pk), request.user)
+    names = list(dict.fromkeys(name_of(row.user) for row in others))
+    if names:
+        messages.warning(
+            request,
+            _(
+                "%(names)s %(verb)s also editing this post. Saves are checked: neither of "
+                "you can overwrite the other without being told."
+            )
+            % {"names": " and ".join(names), "verb": _("is") if len(names) == 1 else _("are")},
+        )

@@ -78,6 +78,10 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     save_on_top = True
     readonly_fields = ["hidden_shortcodes"]
 
+    class Media:
+        # Others append theirs; autosave.js sends the text to the server as it is typed.
+        js = ["editorial/autosave.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author").prefetch_related("tags")
 

@@ -321,6 +321,9 @@
     });
   }
 
+  // For static/editorial/autosave.js, which keeps the same fields on the server.
+  window.WritersDesk = { prefix: PREFIX, valuesOf: valuesOf, applyValues: applyValues };
+
   function ready() {
     settleLastSubmission();
     wakeCopyButtons();

@@ -1,0 +1,264 @@
+/* Autosave to the server, and who else is editing: the server's half of "never lose a
+   word" (static/editorial/desk.js keeps the browser's copy in localStorage).
+
+   On a saved post's form (…/<id>/change/), loaded by the writing admins' Media:
+   - A few seconds into typing, the form's text fields are sent to <id>/autosave/
+     (editorial/admin/autosave.py): stored for this user and post, never a revision,
+     never published. A line under the buttons says when, or why not (signed out).
+   - On opening the form, a copy newer than the post is offered back: "Restore the text
+     autosaved at …?" (instead of the browser's own offer when the server's is newer).
+   - Every few seconds it says who else autosaved this post in the last minute, and
+     whether the post was saved since this form was opened (the save would be refused).
+   No inline script or event attribute: the admin's Content Security Policy forbids them. */
+(function () {
+  "use strict";
+
+  var SEND_AFTER = 2500; // ms after the first keystroke not yet sent
+  var POLL_EVERY = 15000; // ms between looks at who else is editing
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function readJson(response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (!response.ok || response.redirected || type.indexOf("application/json") === -1) {
+      throw response;
+    }
+    return response.json();
+  }
+
+  function start() {
+    var desk = window.WritersDesk;
+    var body = document.body;
+    if (!desk || !body.classList.contains("change-form") || !body.classList.contains("app-essays")) {
+      return;
+    }
+    var path = location.pathname.match(/^(.*\/)change\/$/);
+    var form = document.querySelector("#content-main form[method=post]");
+    if (!path || !form || !form.elements.based_on) return; // a new post: the browser's copy only
+    var url = path[1] + "autosave/";
+    var basedOn = form.elements.based_on.value;
+    var token = form.elements.csrfmiddlewaretoken.value;
+
+    var status = element("p", "help desk-autosave-status");
+    status.setAttribute("role", "status");
+    var others = element("ul", "messagelist desk-others");
+    others.hidden = true;
+    form.parentNode.insertBefore(others, form);
+    var rows = form.querySelectorAll(".submit-row");
+    if (rows.length) rows[rows.length - 1].insertAdjacentElement("afterend", status);
+    else form.append(status);
+
+    var paused = true; // until the server has said whether it holds a copy
+    var leaving = false;
+    var timer = null;
+
+    function textValues() {
+      var all = desk.valuesOf(form);
+      var text = {};
+      Object.keys(all).forEach(function (name) {
+        if (typeof all[name] === "string") text[name] = all[name];
+      });
+      return text;
+    }
+    var lastSent = JSON.stringify(textValues());
+
+    function failed(response) {
+      var ended = response && (response.redirected || response.status === 403);
+      status.textContent = ended
+        ? "Not autosaved to the server: you are signed out, or this page has gone stale. " +
+          "This browser keeps your text: sign in again in another tab, then save here."
+        : "Not autosaved to the server just now: it did not answer. This browser keeps your text.";
+      status.classList.add("errornote");
+    }
+
+    function heard(answer) {
+      var names = [];
+      (answer.others || []).forEach(function (other) {
+        if (names.indexOf(other.name) === -1) names.push(other.name);
+      });
+      // The server said it on opening; from now on this line keeps it up to date.
+      document.querySelectorAll(".messagelist:not(.desk-others) li").forEach(function (item) {
+        if (item.textContent.indexOf("also editing this post") !== -1) item.remove();
+      });
+      others.textContent = "";
+      if (names.length) {
+        var verb = names.length === 1 ? " is" : " are";
+        others.append(
+          element("li", "warning", names.join(" and ") + verb + " also editing this post.")
+        );
+      }
+      if (answer.saved_since) {
+        others.append(
+          element(
+            "li",
+            "warning",
+            "This post was saved at " +
+              answer.saved_since.at +
+              " since you opened it: saving would be refused until you have seen what changed."
+          )
+        );
+      }
+      others.hidden = !others.children.length;
+    }
+
+    function send() {
+      timer = null;
+      if (leaving || paused) return;
+      var values = textValues();
+      var json = JSON.stringify(values);
+      if (json === lastSent) return;
+      var data = new URLSearchParams();
+      Object.keys(values).forEach(function (name) {
+        data.append(name, values[name]);
+      });
+      data.append("based_on", basedOn);
+      fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+      })
+        .then(readJson)
+        .then(function (answer) {
+          lastSent = json;
+          status.classList.remove("errornote");
+          status.textContent = "Autosaved to the server at " + answer.saved_at_text + ".";
+          heard(answer);
+        })
+        .catch(failed);
+    }
+
+    function soon() {
+      if (!timer) timer = setTimeout(send, SEND_AFTER);
+    }
+
+    function discard() {
+      var data = new URLSearchParams();
+      data.append("_discard", "1");
+      fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+      }).catch(function () {});
+    }
+
+    function offer(copy) {
+      var local = document.querySelector(".desk-restore:not(.desk-restore-server)");
+      var box = element("div", "desk-restore desk-restore-server");
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-labelledby", "desk-restore-server-title");
+      var title = element(
+        "p",
+        "desk-restore-title",
+        "Restore the text autosaved at " + copy.saved_at_text + "?"
+      );
+      title.id = "desk-restore-server-title";
+      var detail = element(
+        "p",
+        "",
+        "The server kept what you typed here, which was never saved (a closed tab, a " +
+          "crash or an ended session). Restore it into the form, then save."
+      );
+      var restore = element("button", "button default desk-restore-yes", "Restore");
+      restore.type = "button";
+      var drop = element("button", "button desk-restore-no", "Discard it");
+      drop.type = "button";
+      box.append(title, detail, restore, drop);
+      if (local) local.hidden = true; // one question at a time: the newer copy first
+      form.parentNode.insertBefore(box, form);
+
+      restore.addEventListener("click", function () {
+        // The browser's older copy goes: the server's is the one chosen.
+        var localDrop = local && local.querySelector(".desk-restore-no");
+        if (localDrop) localDrop.click();
+        box.remove();
+        paused = false;
+        desk.applyValues(form, copy.values);
+      });
+      drop.addEventListener("click", function () {
+        box.remove();
+        if (local) local.hidden = false;
+        paused = false;
+        discard();
+      });
+    }
+
+    function browserCopyIsNewer(copy) {
+      try {
+        var kept = JSON.parse(localStorage.getItem(desk.prefix + location.pathname));
+        return kept && kept.savedAt && new Date(kept.savedAt) >= new Date(copy.saved_at);
+      } catch (error) {
+        return false;
+      }
+    }
+
+    function opened(answer) {
+      heard(answer);
+      var copy = answer.autosave;
+      var current = textValues();
+      var differs =
+        copy &&
+        Object.keys(copy.values).some(function (name) {
+          return name in current && current[name] !== copy.values[name];
+        });
+      if (differs && !browserCopyIsNewer(copy)) {
+        offer(copy);
+        return;
+      }
+      if (copy && !differs) lastSent = JSON.stringify(current); // already kept as it is
+      paused = false;
+    }
+
+    fetch(url + "?based_on=" + encodeURIComponent(basedOn), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(readJson)
+      .then(opened)
+      .catch(function (response) {
+        paused = false;
+        failed(response);
+      });
+
+    setInterval(function () {
+      if (document.hidden || leaving) return;
+      fetch(url + "?based_on=" + encodeURIComponent(basedOn), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(readJson)
+        .then(heard)
+        .catch(function () {});
+    }, POLL_EVERY);
+
+    form.addEventListener("input", soon);
+    form.addEventListener("change", soon);
+    form.addEventListener("submit", function () {
+      leaving = true;
+      if (timer) clearTimeout(timer);
+    });
+    window.addEventListener("pagehide", function () {
+      // The last words, if the tab closes before the next send.
+      if (leaving || paused || JSON.stringify(textValues()) === lastSent) return;
+      var data = new FormData();
+      var values = textValues();
+      Object.keys(values).forEach(function (name) {
+        data.append(name, values[name]);
+      });
+      data.append("csrfmiddlewaretoken", token);
+      if (navigator.sendBeacon) navigator.sendBeacon(url, data);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,115 @@
+"""Autosave to the server and edit conflicts in a real browser (Playwright driving
+Debian's Chromium, headless): text typed, the tab closed and the browser's own copy
+cleared, is offered back from the server; two people editing one post are told so, and
+a save from a second browser on a stale version is refused, not silently lost. The
+browser and its pages: the fixtures in conftest.py."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from editorial.models import Autosave
+from essays.models import Essay
+
+from . import test_browser  # noqa: F401  (skips this module too when Chromium is missing)
+from .factories import EssayFactory
+from .test_writers_desk_browser import signed_in
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
+
+STATUS = ".desk-autosave-status"
+
+
+def change_path(post):
+    return f"/admin/essays/essay/{post.pk}/change/"
+
+
+def signed_in_as(new_page, live_server, username, first_name):
+    user = User.objects.create_user(
+        username, password="a-long-password", is_staff=True, first_name=first_name
+    )
+    user.groups.add(Group.objects.get(name="Editor"))
+    page = new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def autosaved(page):
+    page.locator(STATUS, has_text="Autosaved to the server at").wait_for()
+
+
+def test_text_typed_then_tab_closed_is_restored_from_the_server(
+    live_server, new_page, django_user_model
+):
+    page = signed_in(new_page, live_server, django_user_model)
+    post = EssayFactory(draft=True, author=User.objects.get(username="editor"), body="Old.")
+    url = f"{live_server.url}{change_path(post)}"
+    page.goto(url)
+    words = "Old. And a paragraph typed just before the crash."
+    page.fill("#id_body", words)
+    autosaved(page)
+    assert Autosave.objects.get(writing=post).data["body"] == words
+    assert Essay.objects.get(pk=post.pk).body == "Old."  # the post itself is untouched
+    context = page.context
+    page.close()
+
+    # The browser's own copy is gone too (another machine, cleared storage).
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/")
+    page.evaluate("() => localStorage.clear()")
+    page.goto(url)
+    prompt = page.locator(".desk-restore-server")
+    prompt.get_by_text(re.compile(r"Restore the text autosaved at .+\?")).wait_for()
+    assert page.input_value("#id_body") == "Old."
+    prompt.get_by_role("button", name="Restore").click()
+    assert page.input_value("#id_body") == words
+    page.click("input[name=_continue]")
+    page.wait_for_url(url)
+    page.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get(pk=post.pk).body == words
+    assert not Autosave.objects.exists()  # saved: nothing more to offer
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator(".desk-restore-server").count() == 0
+
+
+def test_a_conflicting_save_from_a_second_browser_is_refused(live_server, new_page):
+    ed = signed_in_as(new_page, live_server, "ed", "Ed")
+    olga = signed_in_as(new_page, live_server, "olga", "Olga")
+    post = EssayFactory(draft=True, author=User.objects.get(username="ed"), body="First.")
+    url = f"{live_server.url}{change_path(post)}"
+    ed.goto(url)
+    olga.goto(url)
+
+    ed.fill("#id_body", "Ed's version.")
+    autosaved(ed)
+    # Olga, opening the form again, is told who else is at it.
+    olga.reload()
+    olga.get_by_text("Ed is also editing this post.").wait_for()
+
+    ed.click("input[name=_continue]")
+    ed.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get(pk=post.pk).body == "Ed's version."
+
+    # Olga's form was opened before Ed's save: refused, saying so, her text kept.
+    olga.fill("#id_body", "Olga's version.")
+    olga.click("input[name=_continue]")
+    olga.get_by_text(
+        re.compile(r"Not saved: Ed saved this post at .+ after you opened it")
+    ).wait_for()
+    assert olga.input_value("#id_body") == "Olga's version."
+    assert Essay.objects.get(pk=post.pk).body == "Ed's version."
+
+    # Saving again, having been told, is her choice: it goes through.
+    olga.click("input[name=_continue]")
+    olga.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get(pk=post.pk).body == "Olga's version."
