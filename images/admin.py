@@ -1,31 +1,68 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .forms import RasterImageField
 from .models import Image
+from .usage import alt_missing, uses_of
+
+
+class ImageChangeList(ChangeList):
+    """The library's list, with where each image of the page is used: one query per
+    model with Markdown fields for the whole page (``images.usage``)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        uses = uses_of(self.result_list)
+        for image in self.result_list:
+            image.uses = uses[image.pk]
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     """The image library. Alt text is required here unless the image is decorative."""
 
-    list_display = ["thumbnail", "__str__", "alt_display", "size_display", "uploaded"]
+    list_display = ["thumbnail", "__str__", "alt_display", "used_in", "size_display", "uploaded"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["decorative", "format"]
     search_fields = ["alt", "file"]
     date_hierarchy = "uploaded"
     formfield_overrides = {models.ImageField: {"form_class": RasterImageField}}
-    fields = ["file", "alt", "decorative", "markdown_display", "size_display", "renditions_display"]
-    readonly_fields = ["markdown_display", "size_display", "renditions_display"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "file",
+                    "alt",
+                    "decorative",
+                    "markdown_display",
+                    "used_in",
+                    "size_display",
+                    "renditions_display",
+                ],
+                "description": _(
+                    "One source for alt text: the library's alt text is what readers get "
+                    "wherever a post's Markdown leaves it empty, as in ![](url); a post's own "
+                    "![alt](url) wins in that post. “Used in” lists each post and the alt "
+                    "text it gives."
+                ),
+            },
+        )
+    ]
+    readonly_fields = ["markdown_display", "used_in", "size_display", "renditions_display"]
+
+    def get_changelist(self, request, **kwargs):
+        return ImageChangeList
 
     def get_queryset(self, request):
         """Who may change images (editors) sees the whole library; anyone else (a
@@ -67,11 +104,34 @@ class ImageAdmin(admin.ModelAdmin):
             default_storage.url(smallest),
         )
 
+    @staticmethod
+    def _uses(obj):
+        """Where ``obj`` is used: as the list found it for its page, or looked up now."""
+        if not hasattr(obj, "uses"):
+            obj.uses = uses_of([obj])[obj.pk] if obj.pk else []
+        return obj.uses
+
     @admin.display(description=_("alt text"), ordering="alt")
     def alt_display(self, obj):
         if obj.decorative:
             return _("(decorative)")
-        return obj.alt or format_html("<strong>{}</strong>", _("missing"))
+        if obj.alt.strip():
+            return obj.alt
+        if alt_missing(obj, self._uses(obj)):
+            return format_html("<strong>{}</strong>", _("missing"))
+        return _("(given in each post's Markdown)")
+
+    @admin.display(description=_("used in"))
+    def used_in(self, obj):
+        """Each post whose Markdown shows the image, linked to its form, with the alt
+        text that use gives (or the library's, when it gives none)."""
+        uses = self._uses(obj)
+        if not uses:
+            return _("Not used in any post.") if obj.pk else "-"
+        items = format_html_join(
+            "", "<li>{} {}</li>", ((_link(u.post), _use_alt(obj, u)) for u in uses)
+        )
+        return format_html('<ul class="image-uses">{}</ul>', items)
 
     @admin.display(description=_("size"))
     def size_display(self, obj):
@@ -93,3 +153,25 @@ class ImageAdmin(admin.ModelAdmin):
                 for r in obj.renditions
             ),
         )
+
+
+def _link(post):
+    """The post's title, linked to its admin form (when the admin has one)."""
+    meta = post._meta
+    try:
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[post.pk])
+    except NoReverseMatch:
+        return str(post)
+    return format_html('<a href="{}">{}</a>', url, str(post))
+
+
+def _use_alt(image, use):
+    if use.described and use.alt.strip() == image.alt.strip():
+        return _("(the library's alt text)")
+    if use.described:
+        return format_html('<span class="image-use-alt">{}</span>', f"“{use.alt.strip()}”")
+    if image.decorative:
+        return _("(decorative)")
+    if image.alt.strip():
+        return _("alt from the library")
+    return _("no alt text")
