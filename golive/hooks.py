@@ -5,6 +5,8 @@ that raises is tried again later with the ones that failed (golive/tasks.py); on
 returned is never run again for that go-live. ``register()`` adds a hook from code.
 """
 
+import hashlib
+import hmac
 import json
 import logging
 import urllib.parse
@@ -14,6 +16,10 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
+
+from essays.models import Writing
+
+from .models import GoLive
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +66,9 @@ def hooks():
     return found + list(_registered.items())
 
 
-def _post(url, data, content_type):
+def _post(url, data, content_type, headers=None):
     request = urllib.request.Request(
-        url, data=data, method="POST", headers={"Content-Type": content_type}
+        url, data=data, method="POST", headers={"Content-Type": content_type, **(headers or {})}
     )
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
         return response.status
@@ -84,3 +90,35 @@ def webhook(event):
     body = json.dumps({"event": "post.published", **asdict(event)}).encode()
     for url in settings.GOLIVE_WEBHOOK_URLS:
         _post(url, body, "application/json")
+
+
+def sign(body, secret):
+    """The value of ``X-Newsletter-Signature``: HMAC-SHA256 of the body, in hex."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _newsletter_sent_before(event):
+    records = GoLive.objects.filter(writing_id=event.id).values_list("hooks_done", flat=True)
+    return any("golive.hooks.newsletter" in done for done in records)
+
+
+def newsletter(event):
+    """POST the post (title, URL, summary, HTML) to ``NEWSLETTER_WEBHOOK_URL``, signed;
+    each post once: a post published again at a new time is not sent again."""
+    if not settings.NEWSLETTER_WEBHOOK_URL or _newsletter_sent_before(event):
+        return
+    post = Writing.objects.filter(pk=event.id).first()
+    if post is None:
+        return
+    post = post.specific
+    html = "\n".join(getattr(post, field) for _source, field in post.markdown_fields())
+    payload = {
+        "event": "post.published",
+        **asdict(event),
+        "summary": post.description,
+        "content_html": html,
+    }
+    body = json.dumps(payload).encode()
+    signature = sign(body, settings.NEWSLETTER_WEBHOOK_SECRET)
+    headers = {"X-Newsletter-Signature": signature, "X-Newsletter-Post-Id": str(event.id)}
+    _post(settings.NEWSLETTER_WEBHOOK_URL, body, "application/json", headers)

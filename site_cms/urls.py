@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.admin_shortcut import view_on_site
+from core.health import healthz
 from website.urls import root_slug_urlpatterns
 
 admin.site.site_header = "site_cms"
 admin.site.site_title = "site_cms"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("website.urls")),
     # Before the admin's own: "view on site" only for whom the admin shows the object.
     path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("", include("essays.urls")),
     path("", include("essays.feed_urls")),
+    path("", include("indieweb.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

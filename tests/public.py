@@ -25,6 +25,7 @@ def public_urls():
         reverse("feeds:podcast-json"),
         reverse("sitemap"),
         "/robots.txt",
+        reverse("llms-txt"),
     ]
     urls += [reverse("essays:section", kwargs={"section": section}) for section in SECTIONS]
     for section in SECTIONS:
@@ -33,6 +34,8 @@ def public_urls():
         urls.append(tag.get_absolute_url())
         urls += [reverse(f"feeds:tag{twin}", kwargs={"tag": tag.slug}) for twin in TWINS]
     urls += [post.get_absolute_url() for post in Writing.objects.published()]
+    # Each post's Markdown twin.
+    urls += [reverse("markdown-twin", kwargs={"slug": p.slug}) for p in Writing.objects.published()]
     # An episode's transcript (its chapters only when its headings give times).
     for post in Writing.objects.published().exclude(audio_url=""):
         urls.append(reverse("feeds:transcript", kwargs={"slug": post.slug}))
@@ -44,5 +47,5 @@ def public_urls():
 def html_urls():
     """The public pages that are HTML documents (not feeds, sitemap or robots.txt)."""
     # A transcript is a document for podcast apps, not a page of the site.
-    documents = (".xml", ".txt", ".json", "/transcript.html")
+    documents = (".xml", ".txt", ".json", ".md", "/transcript.html")
     return [url for url in public_urls() if not url.endswith(documents)]

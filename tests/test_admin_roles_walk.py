@@ -42,6 +42,7 @@ from editorial import revisions
 from essays.models import Tag
 from golive.models import GoLive
 from images.models import Image
+from indieweb.models import Mention
 from pages.models import Page, Project
 from transfer.models import ImportRecord
 
@@ -53,11 +54,11 @@ pytestmark = pytest.mark.django_db
 # URL × role × method checks the walk makes, per role: a new admin URL (or a new object
 # variant) changes these, so the walk is known to reach it. The total is printed.
 CHECKS_PER_ROLE = {
-    "author": 405,
-    "editor": 405,
-    "contributor": 405,
-    "staff": 405,
-    "anonymous": 405,
+    "author": 441,
+    "editor": 441,
+    "contributor": 441,
+    "staff": 441,
+    "anonymous": 441,
 }
 ADMIN_URL_ROLE_CHECKS = sum(CHECKS_PER_ROLE.values())
 
@@ -112,6 +113,8 @@ RIGHTS = {
         # The task queue's results and the go-live records: read only, for everyone.
         "django_tasks_database.DBTaskResult": READ,
         "golive.GoLive": READ,
+        # Received Webmentions: moderated (approved or rejected) and deleted; never added.
+        "indieweb.Mention": rights(view=ALL, change=ALL, delete=ALL),
     },
     "editor": {
         **dict.fromkeys(POSTS, FULL),
@@ -247,6 +250,11 @@ def world():
         "golive.GoLive": GoLive.objects.create(
             writing_id=essays["other_published"], publish_at=timezone.now()
         ),
+        "indieweb.Mention": Mention.objects.create(
+            writing_id=essays["other_published"],
+            source="https://elsewhere.example/reply",
+            target="https://example.com/x/",
+        ),
     }
     singles["core.SiteSettings"].save()
     for label, obj in singles.items():
@@ -265,7 +273,13 @@ LOGIN_TRACE = {
 
 # What is posted: enough to change something if the role were let through ----------------
 
-INLINES = {"previews-TOTAL_FORMS": "0", "previews-INITIAL_FORMS": "0"}
+INLINES = {
+    "previews-TOTAL_FORMS": "0",
+    "previews-INITIAL_FORMS": "0",
+    "editor_notes-TOTAL_FORMS": "1",
+    "editor_notes-INITIAL_FORMS": "0",
+    "editor_notes-0-text": "Walked in.",
+}
 POST_FORMS = {
     "essays.Essay": {"body": "Walked in."},
     "essays.ArticleAnalysis": {
@@ -361,6 +375,11 @@ def _model_requests(label, name, route, variant, pk, url, world):
         yield Check(what, ("extra", "calendar"), None, "get", url)
         yield Check(what, ("extra", "calendar"), None, "post", url, {})
         return
+    if suffix == "autosave":
+        # A post's autosave (editorial/admin/autosave.py): for whoever may change it.
+        yield Check(what, (label, "change"), variant, "get", url)
+        yield Check(what, (label, "change"), variant, "post", url, {"body": "Autosaved."})
+        return
     if name == "essays_writing_reschedule":
         data = payload(label, "reschedule", pk, world)
         yield Check(what, ("extra", "never"), variant, "get", url)
@@ -435,6 +454,8 @@ WATCHED = [
     "essays.Tag",
     "editorial.Revision",
     "editorial.PreviewLink",
+    "editorial.Autosave",
+    "editorial.EditorNote",
     "images.Image",
     "books.Book",
     "pages.Page",
@@ -444,6 +465,7 @@ WATCHED = [
     "transfer.ImportRecord",
     *AXES,
     "related.RelatedChoice",
+    "indieweb.Mention",
     "auth.User",
     "auth.Group",
 ]

@@ -62,7 +62,12 @@ def test_a_scheduled_post_goes_live_once_at_its_instant(wired):
         assert sweep() == []  # the next tick finds nothing
     record.refresh_from_db()
     assert record.state == GoLive.State.DONE
-    assert record.hooks_done == ["golive.hooks.websub_ping", "golive.hooks.webhook"]
+    assert record.hooks_done == [
+        "golive.hooks.websub_ping",
+        "golive.hooks.webhook",
+        "golive.hooks.newsletter",  # no NEWSLETTER_WEBHOOK_URL: does nothing
+        "indieweb.sending.send_webmentions",  # WEBMENTION_SEND off in tests: does nothing
+    ]
     [body] = wired.to("/hook")
     sent = json.loads(body)
     assert sent["url"] == "https://example.com/soon-words/"
@@ -147,7 +152,12 @@ def test_a_failed_hook_is_retried_alone_with_backoff_then_given_up(wired, settin
     assert (record.state, record.attempts, record.hooks_done) == (
         "pending",
         1,
-        ["golive.hooks.websub_ping"],
+        # The newsletter and Webmention hooks have nothing to do here, and are done.
+        [
+            "golive.hooks.websub_ping",
+            "golive.hooks.newsletter",
+            "indieweb.sending.send_webmentions",
+        ],
     )
     assert "HTTP Error 500" in record.last_error
     retry = DBTaskResult.objects.get(status="READY", task_path="golive.tasks.deliver")

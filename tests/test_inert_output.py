@@ -278,6 +278,12 @@ def test_no_public_surface_runs_a_payload(client, hostile_site):
             found = feed_executable(body)
         elif url.endswith("index.json"):
             found = json_feed_executable(body)
+        elif url.endswith(".md"):
+            # The author's Markdown source, as written: text a browser never renders
+            # (not HTML, and never sniffed as HTML).
+            assert response["Content-Type"] == "text/markdown; charset=utf-8", url
+            assert response["X-Content-Type-Options"] == "nosniff", url
+            found = []
         elif url.endswith((".xml", ".txt")):
             found = []
         else:

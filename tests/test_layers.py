@@ -18,7 +18,7 @@ FLOORS = [
     {"images"},  # the image library, uploads, renditions, the alt-text check
     {"books", "pages", "essays"},  # the content types, each with its own pages
     {"search", "related", "transfer", "golive"},  # what works over the writing
-    {"editorial"},  # the writing admin: roles, previews, revisions, related picks
+    {"editorial", "indieweb"},  # the writing admin; Webmention, newsletter signup
     {"website"},  # the site's own pages: landing page, hub, podcast, root slug, sitemap
 ]
 FLOOR = {app: level for level, floor in enumerate(FLOORS) for app in floor}

@@ -166,6 +166,8 @@ def test_every_change_readers_can_see_invalidates(client, committed, prepare):
 NOT_WATCHED = {
     "editorial.Revision",  # an editor's history
     "editorial.PreviewLink",  # previews are never cached
+    "editorial.Autosave",  # typing kept for its writer; never a page
+    "editorial.EditorNote",  # notes between staff; readers never see them
     "transfer.ImportRecord",  # the importer's memory
     "golive.GoLive",  # the worker's record of side effects; readers never see it
     "golive.Tracking",

@@ -209,12 +209,12 @@ EXPECTED_QUERIES = {
     # settings, navigation pages, hero book, projects, featured, books, recent
     "home": 7,
     # settings, navigation, post (one join per type), its tags, featured, books, recent,
-    # related writing
-    "essay": 8,
+    # related writing, approved mentions
+    "essay": 9,
     # ... and the previous and next reflections
-    "devreflection": 10,
+    "devreflection": 11,
     # (its related writing is "Notes and related thinking")
-    "articleanalysis": 8,
+    "articleanalysis": 9,
     # settings, navigation, the book or the books, featured, books, recent
     "book": 6,
     "books": 6,

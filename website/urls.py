@@ -24,6 +24,9 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots-txt",
     ),
+    path("llms.txt", views.llms_txt, name="llms-txt"),
+    # A post's Markdown twin: /<slug>.md (before the root dispatcher, which wants a "/").
+    path("<pathslug:slug>.md", views.markdown_twin, name="markdown-twin"),
 ]
 
 # Posts and simple pages share the site root, as on the author's Hugo site.

@@ -1,29 +1,65 @@
 """Pages that draw on several apps, and the site root's dispatcher."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from books.models import Book
+from core.fragments import site_settings
 from core.meta import PageMeta, person
 from core.views import SitePageMixin
-from essays.models import Writing
+from essays.models import SECTION_HEADINGS, SECTIONS, Writing
 from essays.views import WritingDetailView
 from pages.context_processors import navigation_pages
 from pages.models import Project
 from pages.views import PageDetailView
+from transfer import frontmatter
+from transfer.exporter import body, front_matter
 
 EPISODES_ON_PODCAST_PAGE = 20
+POSTS_IN_LLMS_TXT = 30
 
 _writing_detail = WritingDetailView.as_view()
 _page_detail = PageDetailView.as_view()
 
 
 def root_slug(request, slug):
-    """/<slug>/: a post of any type, else a simple page (About, Work with me...)."""
+    """/<slug>/: a post of any type, else a simple page (About, Work with me...). A post
+    names its Webmention endpoint in a Link header too (the head has it as well)."""
     try:
-        return _writing_detail(request, slug=slug)
+        response = _writing_detail(request, slug=slug)
     except Http404:
         return _page_detail(request, slug=slug)
+    endpoint = request.build_absolute_uri(reverse("indieweb:webmention"))
+    response["Link"] = f'<{endpoint}>; rel="webmention"'
+    return response
+
+
+def markdown_twin(request, slug):
+    """/<slug>.md: a public post's Markdown source with its front matter, as the export
+    writes it (images linked at their absolute URLs here)."""
+    posts = Writing.objects.published().with_specific().for_listing()
+    post = get_object_or_404(posts, slug=slug).specific
+    author = site_settings(request).author_name
+
+    def absolute(url, _embedded):
+        return request.build_absolute_uri(url) if url.startswith("/") else url
+
+    front = front_matter(post, [], author)
+    front["url"] = request.build_absolute_uri(post.get_absolute_url())
+    # Trailing blanks at the very end mean nothing in Markdown (and a restore drops them).
+    text = frontmatter.dump(front, body(post, absolute).rstrip())
+    return HttpResponse(text, content_type="text/markdown; charset=utf-8")
+
+
+def llms_txt(request):
+    """/llms.txt (llmstxt.org): the site, its sections and its newest posts, each post
+    linked to its Markdown twin."""
+    posts = Writing.objects.published().newest()[:POSTS_IN_LLMS_TXT]
+    sections = [(SECTION_HEADINGS[kind], section) for section, kind in SECTIONS.items()]
+    context = {"site": site_settings(request), "sections": sections, "posts": list(posts)}
+    return render(request, "llms.txt", context, content_type="text/plain; charset=utf-8")
 
 
 class HomeView(SitePageMixin, TemplateView):

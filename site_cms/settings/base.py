@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,11 +64,14 @@ INSTALLED_APPS = [
     "editorial",
     "transfer",
     "golive",
+    "indieweb",
     "website",
 ]
 
 MIDDLEWARE = [
-    # First: a body over the limit is refused (413) before anything reads it.
+    # Every answer, and every log line made on the way, carries the request's id.
+    "core.request_id.RequestIdMiddleware",
+    # Then: a body over the limit is refused (413) before anything reads it.
     "core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache: a cached page gets the policy of the running code (readers'
@@ -202,6 +206,7 @@ PAGE_CACHE_MODELS = [
     "essays.Writing",
     "essays.Tag",
     "related.RelatedChoice",
+    "indieweb.Mention",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -261,6 +266,8 @@ TASKS = {
 # A failed task is tried again this many times in all, after 30 s, 60 s, 120 s...
 TASK_MAX_ATTEMPTS = int(env("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(env("TASK_RETRY_SECONDS", "30"))
+# A task RUNNING longer than this was left by a dead worker: the worker queues it again.
+TASK_RUNNING_TIMEOUT = int(env("TASK_RUNNING_TIMEOUT", "1800"))
 
 # Go-live side effects (golive/): run once for each post's go-live, by the worker.
 GOLIVE_INTERVAL = float(env("GOLIVE_INTERVAL", "10"))
@@ -271,7 +278,29 @@ GOLIVE_WEBHOOK_URLS = env_list("GOLIVE_WEBHOOK_URLS")
 # The site's public address, for the absolute URLs those carry (e.g. https://example.com).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # What runs at each go-live, in order (each a callable taking a golive.hooks.Event).
-GOLIVE_HOOKS = ["golive.hooks.websub_ping", "golive.hooks.webhook"]
+GOLIVE_HOOKS = [
+    "golive.hooks.websub_ping",
+    "golive.hooks.webhook",
+    "golive.hooks.newsletter",
+    "indieweb.sending.send_webmentions",
+]
+# The newsletter service: each post is POSTed once, at its go-live, as JSON signed with
+# HMAC-SHA256 of the body under the shared secret (header X-Newsletter-Signature). Empty
+# URL: nothing is sent. The signup form (home and /newsletter/) posts to
+# NEWSLETTER_SIGNUP_URL (http(s) only; empty: no form); its origin is allowed by the CSP.
+NEWSLETTER_WEBHOOK_URL = env("NEWSLETTER_WEBHOOK_URL", "")
+NEWSLETTER_WEBHOOK_SECRET = env("NEWSLETTER_WEBHOOK_SECRET", "")
+NEWSLETTER_SIGNUP_URL = env("NEWSLETTER_SIGNUP_URL", "")
+if NEWSLETTER_SIGNUP_URL and urlsplit(NEWSLETTER_SIGNUP_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured("NEWSLETTER_SIGNUP_URL must be an http(s) URL")
+if NEWSLETTER_WEBHOOK_URL and not NEWSLETTER_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("NEWSLETTER_WEBHOOK_URL needs NEWSLETTER_WEBHOOK_SECRET")
+# Webmention (indieweb/): sending at go-live to at most this many links of a post, and
+# whether a source or target on a private network may be fetched (tests only: a mention
+# must not make the site read its own internals).
+WEBMENTION_SEND = env_bool("WEBMENTION_SEND", True)
+WEBMENTION_SEND_MAX = int(env("WEBMENTION_SEND_MAX", "20"))
+WEBMENTION_ALLOW_PRIVATE_HOSTS = env_bool("WEBMENTION_ALLOW_PRIVATE_HOSTS", False)
 
 # Uploads: real raster images only (never SVG, which can carry script). See images/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -303,7 +332,13 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "https:"],
     "media-src": [CSP.SELF, "https:"],
-    "form-action": [CSP.SELF],
+    # The newsletter signup form posts to the newsletter service.
+    "form-action": [CSP.SELF]
+    + (
+        ["{0.scheme}://{0.netloc}".format(urlsplit(NEWSLETTER_SIGNUP_URL))]
+        if NEWSLETTER_SIGNUP_URL
+        else []
+    ),
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
@@ -339,8 +374,18 @@ CSRF_FAILURE_VIEW = "editorial.views.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Each line names its request (core/request_id.py; "-" outside one).
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

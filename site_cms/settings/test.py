@@ -26,3 +26,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tasks run in the process that asks for them, as the tests expect; the tests of the queue
 # (tests/test_tasks_queue.py, tests/test_golive.py) switch to the database backend.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# No Webmention is sent from tests unless one asks (tests/test_webmention.py, against a
+# local server): a post's links must never reach the network.
+WEBMENTION_SEND = False
