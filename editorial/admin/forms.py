@@ -141,7 +141,9 @@ def stale_save_error(post, based_on):
     since = list(found.order_by("created", "pk"))
     # A save's revision is written as its transaction commits, just after its ``updated``:
     # the first one that close is the version the form was opened on, not a change since.
-    if since and since[0].created - based_on < OWN_REVISION_WITHIN:
+    # The post was saved after the form opened, so the newest revision is always such a
+    # change: with a single one, it is that save (however soon it came).
+    if len(since) > 1 and since[0].created - based_on < OWN_REVISION_WITHIN:
         since = since[1:]
     who = sorted({(r.user.get_full_name() or r.user.get_username()) for r in since if r.user})
     fields = []
