@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -30,7 +31,16 @@ BREAD = "Sourdough bread needs a starter, flour, water and salt; the starter fer
 
 
 def run_worker_here():
-    """What `manage.py worker --batch` does: run every task that is due, then return."""
+    """What `manage.py worker --batch` does: run every task that is due, then return.
+
+    In the test's own transaction: the worker's ``close_old_connections()`` between tasks
+    (a connection per task, in production) would close the connection the test holds.
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker()
+
+
+def _worker():
     Worker(
         queue_names=["default"],
         interval=0,

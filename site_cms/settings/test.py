@@ -29,3 +29,12 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # No Webmention is sent from tests unless one asks (tests/test_webmention.py, against a
 # local server): a post's links must never reach the network.
 WEBMENTION_SEND = False
+# On SQLite, a test database in a file, not in memory: Django would otherwise share one
+# in-memory connection among the live server's request threads, and two requests at once
+# from a browser (an autosave beside a page load) can block each other on it for good.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(_tempfile.gettempdir()) / f"site_cms-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
