@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image as Pillow
 
 from core.models import SiteSettings
 from images.models import Image
@@ -79,6 +80,17 @@ def test_the_public_pages_link_the_favicon(client):
     html = client.get(reverse("home")).content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
     assert finders.find("favicon.svg")
+    assert '<link rel="apple-touch-icon" href="/static/apple-touch-icon.png">' in html
+
+
+@pytest.mark.parametrize("name", ["favicon.ico", "apple-touch-icon.png"])
+def test_icons_asked_for_at_the_root_are_one_permanent_redirect_to_real_images(client, name):
+    answer = client.get(f"/{name}")
+    assert answer.status_code == 301
+    assert answer["Location"] == f"/static/{name}"
+    with Pillow.open(finders.find(name)) as icon:
+        assert icon.format == ("ICO" if name.endswith(".ico") else "PNG")
+        assert icon.size[0] == icon.size[1] >= 48
 
 
 def test_the_preview_renders_through_the_sites_sanitiser(admin_client):

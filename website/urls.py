@@ -25,6 +25,11 @@ urlpatterns = [
         name="robots-txt",
     ),
     path("llms.txt", views.llms_txt, name="llms-txt"),
+    # Browsers and feed readers ask for these at the root whatever the page links.
+    *(
+        path(name, views.StaticFileRedirect.as_view(name=name))
+        for name in ("favicon.ico", "apple-touch-icon.png")
+    ),
     # A post's Markdown twin: /<slug>.md (before the root dispatcher, which wants a "/").
     path("<pathslug:slug>.md", views.markdown_twin, name="markdown-twin"),
 ]

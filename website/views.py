@@ -2,8 +2,9 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from books.models import Book
 from core.fragments import site_settings
@@ -22,6 +23,17 @@ POSTS_IN_LLMS_TXT = 30
 
 _writing_detail = WritingDetailView.as_view()
 _page_detail = PageDetailView.as_view()
+
+
+class StaticFileRedirect(RedirectView):
+    """/favicon.ico and the like: one permanent redirect to the static file, whose
+    address (hashed in production) is only known once the app runs."""
+
+    permanent = True
+    name = ""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static(self.name)
 
 
 def root_slug(request, slug):
