@@ -17,11 +17,12 @@ from books.models import Book
 from core.models import Redirect, SiteSettings
 from core.publishing import Status
 from editorial.models import Revision
-from essays.models import Writing
+from essays.models import Essay, Writing
 from images.models import Image
 from pages.models import Page
 from related.models import RelatedChoice, RelatedLink
 from search.models import SearchEntry
+from website.backup import LEFT_OUT
 
 from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory, TagFactory
 from .public import public_urls
@@ -144,9 +145,10 @@ class BackupRestoreTests(TestCase):
 
     def test_a_failed_restore_leaves_the_database_as_it_was(self):
         call_command("backup", str(self.folder), stdout=StringIO())
-        data = self.folder / "data.xml"
-        broken = '<object model="essays.essay"><field name="body">no base row</field></object>'
-        data.write_text(data.read_text().replace("</django-objects>", broken + "</django-objects>"))
+        data = self.folder / "data.json"
+        rows = json.loads(data.read_text())
+        rows.append({"model": "essays.essay", "pk": 99999, "fields": {"body": "no base row"}})
+        data.write_text(json.dumps(rows))
         self.wipe()
         with pytest.raises(Exception):  # noqa: B017  (loaddata's own error)
             self.restore()
@@ -173,3 +175,36 @@ class BackupRestoreTests(TestCase):
             call_command("loaddata", str(dump), verbosity=0)
         self.assertEqual(SearchEntry.objects.count(), entries)
         self.assertTrue(RelatedLink.objects.exists())
+
+    def test_every_character_of_a_text_comes_back(self):
+        texts = {
+            "trailing-spaces": "A line break:  \nthen more.  ",
+            "edges": "\n\n  indented code\n\ttab\r\nwindows line\n\n",
+            "characters": "Curly ‘quotes’, an em dash — and emoji 🌊; <b>&amp;</b> \x7f",
+        }
+        for slug, text in texts.items():
+            Essay.objects.filter(pk=EssayFactory(slug=slug).pk).update(body=text)
+        call_command("backup", str(self.folder), stdout=StringIO())
+        self.wipe()
+        self.restore()
+        for slug, text in texts.items():
+            self.assertEqual(Essay.objects.get(slug=slug).body, text, slug)
+
+    def test_a_backup_of_the_first_format_still_restores(self):
+        call_command("backup", str(self.folder), stdout=StringIO())
+        manifest = json.loads((self.folder / "manifest.json").read_text())
+        (self.folder / "data.json").unlink()
+        call_command(
+            "dumpdata",
+            format="xml",
+            natural_foreign=True,
+            exclude=LEFT_OUT,
+            output=str(self.folder / "data.xml"),
+            verbosity=0,
+        )
+        manifest["format"] = 1
+        (self.folder / "manifest.json").write_text(json.dumps(manifest))
+        slugs = sorted(Writing.objects.values_list("slug", flat=True))
+        self.wipe()
+        self.restore()
+        self.assertEqual(sorted(Writing.objects.values_list("slug", flat=True)), slugs)

@@ -7,3 +7,9 @@ class WebsiteConfig(AppConfig):
 
     name = "website"
     verbose_name = "Website"
+
+    def ready(self):
+        from django.core import serializers
+
+        # For ``backup`` (website/backup.py): dumped as "exactjson", read as plain JSON.
+        serializers.register_serializer("exactjson", "website.exact_json")

@@ -1,12 +1,13 @@
 """``backup <folder>`` and ``restore <folder>``: the whole site, on SQLite or PostgreSQL.
 
 A backup folder holds:
-- ``data.xml``: every row that is the author's (posts, pages, books, images, tags,
+- ``data.json``: every row that is the author's (posts, pages, books, images, tags,
   redirects, pins, revisions, share links, import records, site settings, users and
   groups), with their primary keys, and content types by name, so that it loads into a
-  database of either kind; XML, since Django's JSON keeps times to the millisecond only. What is
-  made from those rows (the search index, the related lists and their index) is left
-  out: ``restore`` rebuilds it.
+  database of either kind; Django's JSON with times to the microsecond
+  (website/exact_json.py); backups of format 1 hold ``data.xml`` instead, and still
+  restore. What is made from those rows (the search index, the related lists and their
+  index) is left out: ``restore`` rebuilds it.
 - ``media/``: every stored file (uploads, covers, renditions), under its storage name.
 - ``manifest.json``: when, from which database, each app's last migration, the counts
   of rows by model, and the settings a restored site should be run with.
@@ -21,7 +22,6 @@ import json
 from collections import Counter
 from io import StringIO
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.files.base import File
@@ -36,8 +36,10 @@ from essays.models import Writing
 from images.models import Image
 from pages.models import Page
 
-FORMAT = 1
-DATA = "data.xml"
+FORMAT = 2
+DATA = "data.json"
+# What each format the restore reads keeps its rows in.
+DATA_OF_FORMAT = {1: "data.xml", FORMAT: DATA}
 # Made from the rows that are kept, and made again on restore; or not the author's.
 LEFT_OUT = [
     "contenttypes",
@@ -64,7 +66,7 @@ def backup(folder, using="default"):
     data = folder / DATA
     call_command(
         "dumpdata",
-        format="xml",
+        format="exactjson",
         natural_foreign=True,  # content types by name: their ids differ between databases
         exclude=LEFT_OUT,
         database=using,
@@ -72,9 +74,7 @@ def backup(folder, using="default"):
         verbosity=0,
     )
     files = _copy_out(folder / "media")
-    rows = Counter(
-        item.get("model") for item in ElementTree.parse(data).getroot().findall("object")
-    )
+    rows = Counter(item["model"] for item in json.loads(data.read_text(encoding="utf-8")))
     manifest = {
         "format": FORMAT,
         "created": timezone.now().isoformat(),
@@ -105,7 +105,8 @@ def restore(folder, using="default"):
             "DATABASE_URL), never over the author's work."
         )
     with transaction.atomic(using=using):
-        call_command("loaddata", str(folder / DATA), database=using, verbosity=0, stdout=StringIO())
+        data = folder / DATA_OF_FORMAT[manifest["format"]]
+        call_command("loaddata", str(data), database=using, verbosity=0, stdout=StringIO())
         written = _copy_in(folder / "media")
     return manifest | {"restored_files": written}
 
@@ -117,7 +118,8 @@ def _manifest(folder):
         raise BackupError(
             f"{folder} is not a backup: no readable manifest.json ({error})."
         ) from error
-    if manifest.get("format") != FORMAT or not (folder / DATA).is_file():
+    data = DATA_OF_FORMAT.get(manifest.get("format"))
+    if data is None or not (folder / data).is_file():
         raise BackupError(f"{folder} is not a backup this version can read.")
     return manifest
 
