@@ -5,11 +5,11 @@ from .models import GoLive
 
 @admin.register(GoLive)
 class GoLiveAdmin(admin.ModelAdmin):
-    """Each post's go-live and whether its side effects ran (failed ones are also in
-    *Tasks Database Backend › DB task results*, with their tracebacks)."""
+    """Each post's go-lives and goings away, and whether their side effects ran (failed
+    ones are also in *Tasks Database Backend › DB task results*, with their tracebacks)."""
 
-    list_display = ["writing", "publish_at", "state", "attempts", "done_at"]
-    list_filter = ["state"]
+    list_display = ["writing", "kind", "publish_at", "state", "attempts", "done_at"]
+    list_filter = ["kind", "state"]
     readonly_fields = [field.name for field in GoLive._meta.fields]
     list_select_related = ["writing"]
 

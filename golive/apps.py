@@ -21,16 +21,15 @@ def _forget(sender, instance, **kwargs):
 
 
 def health():
-    """For ``/healthz``: go-lives still pending a minute after their post went live (no
-    worker delivering) fail it; those that failed for good are counted (they are listed
-    under *Go-live › Go-lives*), since a retry cannot mend them."""
-    from datetime import timedelta
-
-    from django.utils import timezone
+    """For ``/healthz``: records (go-lives and posts gone away) still pending a minute
+    after their time (no worker delivering) fail it; those that failed for good are
+    counted (they are listed under *Go-live › Go-lives*), since a retry cannot mend them."""
+    from django.db.models import Count, Q
 
     from .models import GoLive
 
-    late = timezone.now() - timedelta(seconds=60)
-    failed = GoLive.objects.filter(state=GoLive.State.FAILED).count()
-    overdue = GoLive.objects.filter(state=GoLive.State.PENDING, publish_at__lt=late).count()
-    return {"ok": not overdue, "failed": failed, "overdue": overdue}
+    counts = GoLive.objects.needing_attention().aggregate(
+        failed=Count("pk", filter=Q(state=GoLive.State.FAILED)),
+        overdue=Count("pk", filter=Q(state=GoLive.State.PENDING)),
+    )
+    return {"ok": not counts["overdue"], **counts}

@@ -1,17 +1,29 @@
-"""One row per post go-live: the record that makes its side effects run exactly once.
+"""One row per post go-live or "gone": the record that makes side effects run exactly once.
 
-A post goes live at its ``publish_at``, whether saved with *Publish now* or scheduled.
-The worker (``manage.py worker``) looks every few seconds for posts public since
-tracking began that have no row for their current ``publish_at``, and makes one. The
-unique constraint lets only one worker, of however many, make it; the task that runs the
-hooks is enqueued in the same transaction, so a row never exists without its task.
-Republishing a post with a new ``publish_at`` is a new go-live.
+A post goes live at its ``publish_at``, whether saved with *Publish now* or scheduled,
+and goes away when it stops being public: its ``expire_at`` passes, or an editor makes it
+a draft again or moves its publish time ahead. The worker (``manage.py worker``) looks
+every few seconds for posts public since tracking began whose newest row is not a "live"
+one for their current ``publish_at`` (they went live), and for posts whose newest row is
+"live" but that are not public now (they went away), and makes one row for each.
+
+Each row has its place in its post's history (``seq``: 1, 2, 3...), unique per post, and
+the sweep writes the place after the newest row it read: of two workers that read the
+same history, only one can write the next row, whatever time each gives it. The task
+that runs the hooks is enqueued in the same transaction, so a row never exists without
+its task. A post with no "live" row (a draft, the imported archive) never gets a "gone"
+one.
 """
+
+from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
 
 from essays.models import Writing
+
+# A record still pending this long after its time has no worker delivering it.
+OVERDUE = timedelta(seconds=60)
 
 
 class Tracking(models.Model):
@@ -30,7 +42,27 @@ class Tracking(models.Model):
         return tracking.started_at
 
 
+class GoLiveQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """What an editor should look at: records failed for good, and records still
+        pending a minute after their time (no worker is delivering them); newest first,
+        with their posts."""
+        late = timezone.now() - OVERDUE
+        return (
+            self.filter(
+                models.Q(state=GoLive.State.FAILED)
+                | models.Q(state=GoLive.State.PENDING, publish_at__lt=late)
+            )
+            .select_related("writing")
+            .order_by("-publish_at", "-pk")
+        )
+
+
 class GoLive(models.Model):
+    class Kind(models.TextChoices):
+        LIVE = "live", "Went live"
+        GONE = "gone", "Went away"
+
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         DONE = "done", "Done"
@@ -41,7 +73,12 @@ class GoLive(models.Model):
     writing = models.ForeignKey(
         Writing, on_delete=models.DO_NOTHING, db_constraint=False, related_name="go_lives"
     )
-    publish_at = models.DateTimeField()
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.LIVE)
+    # The event's time: the post's publish time for "live", the moment it went away for
+    # "gone" (its expire_at, or when the worker saw it unpublished).
+    publish_at = models.DateTimeField("time")
+    # Its place in the post's history, 1 for the first record: unique per post.
+    seq = models.PositiveIntegerField(editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     created = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -50,12 +87,33 @@ class GoLive(models.Model):
     hooks_done = models.JSONField(default=list, blank=True)
     last_error = models.TextField(blank=True)
 
+    objects = GoLiveQuerySet.as_manager()
+
     class Meta:
         verbose_name = "go-live"
-        ordering = ["-publish_at"]
+        ordering = ["-publish_at", "-seq"]
         constraints = [
-            models.UniqueConstraint(fields=["writing", "publish_at"], name="one_go_live_each")
+            models.UniqueConstraint(fields=["writing", "seq"], name="one_record_per_place")
         ]
 
     def __str__(self):
-        return f"{self.writing} at {self.publish_at:%Y-%m-%d %H:%M}"
+        what = "gone" if self.kind == self.Kind.GONE else "live"
+        return f"{self.writing} {what} at {self.publish_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # The sweep always says which place it read; a record made by hand (a test, a
+        # shell) takes the next one.
+        if self.seq is None:
+            last = GoLive.objects.filter(writing_id=self.writing_id).aggregate(
+                last=models.Max("seq")
+            )["last"]
+            self.seq = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def went_live(self):
+        """For a "gone" record: the "live" one it ends (None if there is none)."""
+        return (
+            GoLive.objects.filter(writing_id=self.writing_id, kind=self.Kind.LIVE, seq__lt=self.seq)
+            .order_by("-seq")
+            .first()
+        )

@@ -65,6 +65,7 @@ def test_a_scheduled_post_goes_live_once_at_its_instant(wired):
     assert record.hooks_done == [
         "golive.hooks.websub_ping",
         "golive.hooks.webhook",
+        "golive.hooks.cdn_purge",  # no CDN_PURGE_URL: does nothing
         "golive.hooks.newsletter",  # no NEWSLETTER_WEBHOOK_URL: does nothing
         "indieweb.sending.send_webmentions",  # WEBMENTION_SEND off in tests: does nothing
     ]
@@ -96,13 +97,20 @@ def test_a_post_published_again_at_a_new_time_goes_live_again(wired):
     sweep()
     post.status = "draft"
     post.save()
-    assert sweep() == []
+    [gone] = sweep()  # it went away (tests/test_golive_expiry.py)
+    assert gone.kind == GoLive.Kind.GONE
     post.status, post.publish_at = "published", timezone.now() + timedelta(minutes=5)
     post.save()
+    assert sweep() == []
     with time_machine.travel(post.publish_at + timedelta(seconds=1)):
         assert len(sweep()) == 1
-    assert len(wired.to("/hook")) == 2
-    assert post.go_lives.count() == 2
+    events = [json.loads(body)["event"] for body in wired.to("/hook")]
+    assert events == ["post.published", "post.unpublished", "post.published"]
+    assert list(post.go_lives.order_by("seq").values_list("kind", flat=True)) == [
+        "live",
+        "gone",
+        "live",
+    ]
 
 
 def test_a_worker_that_was_down_catches_up(wired):
@@ -155,6 +163,7 @@ def test_a_failed_hook_is_retried_alone_with_backoff_then_given_up(wired, settin
         # The newsletter and Webmention hooks have nothing to do here, and are done.
         [
             "golive.hooks.websub_ping",
+            "golive.hooks.cdn_purge",
             "golive.hooks.newsletter",
             "indieweb.sending.send_webmentions",
         ],

@@ -275,12 +275,18 @@ GOLIVE_INTERVAL = float(env("GOLIVE_INTERVAL", "10"))
 # with the post's URL, title and type.
 WEBSUB_HUB_URL = env("WEBSUB_HUB_URL", "")
 GOLIVE_WEBHOOK_URLS = env_list("GOLIVE_WEBHOOK_URLS")
+# A CDN's purge endpoint, POSTed {"urls": [...]} (the pages a post's coming or going
+# changes) as JSON, with "Authorization: Bearer <CDN_PURGE_TOKEN>" if set. Empty: skip.
+CDN_PURGE_URL = env("CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "")
 # The site's public address, for the absolute URLs those carry (e.g. https://example.com).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# What runs at each go-live, in order (each a callable taking a golive.hooks.Event).
+# What runs at each go-live, in order (each a callable taking a golive.hooks.Event); those
+# marked so (golive.hooks.on) also run when a post goes away (expires, is unpublished).
 GOLIVE_HOOKS = [
     "golive.hooks.websub_ping",
     "golive.hooks.webhook",
+    "golive.hooks.cdn_purge",
     "golive.hooks.newsletter",
     "indieweb.sending.send_webmentions",
 ]

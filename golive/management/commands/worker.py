@@ -1,8 +1,9 @@
 """``manage.py worker``: runs the task queue (django-tasks-db's ``db_worker``) and, in a
 thread beside it, the go-live clock: at start (catching up on whatever went live while
-no worker ran) and every ``GOLIVE_INTERVAL`` seconds, it records new go-lives and
-enqueues their hooks (golive/tasks.py). The same thread puts back in the queue, at start
-and every minute, tasks that a dead worker left running (``core.tasks.requeue_stale``).
+no worker ran) and every ``GOLIVE_INTERVAL`` seconds, it records new go-lives and posts
+that went away, and enqueues their hooks (golive/tasks.py). The same thread puts back in
+the queue, at start and every minute, tasks that a dead worker left running
+(``core.tasks.requeue_stale``).
 Run one or several, on any machines that share the database."""
 
 import logging
