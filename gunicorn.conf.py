@@ -27,11 +27,12 @@ preload_app = True
 # without an answer (bench/http_bench.py measures it under steady load, README "Speed").
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 2
-# Logs go to stdout/stderr, for the process manager to collect.
-accesslog = "-"
+# gunicorn's own errors go to stderr, for the process manager to collect. Its access log
+# is off: the site writes one line per request itself, to stdout, with the request's id,
+# its time and user, and without the query string, which may carry a token (core/logs.py).
+# GUNICORN_ACCESS_LOG=- turns gunicorn's on too (its usual line, ending with the id).
 errorlog = "-"
-# gunicorn's usual line, ending with the request's id (core/request_id.py), which the
-# site's own log lines for that request carry too.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 )

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import page_cache, safe_urls
+        from . import checks, page_cache, safe_urls  # noqa: F401  (checks registers them)
 
         # Every model is loaded by now, the types of writing and their proxies too.
         page_cache.connect()

@@ -89,7 +89,7 @@ class CachedSite:
                     *["--bind", self.url.removeprefix("http://"), "--workers", "2"],
                     "--no-control-socket",
                     # Each request's worker, to show that both answered.
-                    *["--access-logformat", "worker=%(p)s %(r)s"],
+                    *["--access-logfile", "-", "--access-logformat", "worker=%(p)s %(r)s"],
                 ],
                 cwd=ROOT,
                 env=self.env,

@@ -70,6 +70,18 @@ def _wait(condition, seconds=DEADLINE, what=""):
         time.sleep(0.1)
 
 
+def _request_lines(log):
+    """The site's request log lines (core/logs.py) among a process's output."""
+    for text in log.splitlines():
+        if text.startswith("{"):
+            try:
+                line = json.loads(text)
+            except ValueError:
+                continue
+            if line.get("logger") == "site_cms.requests":
+                yield line
+
+
 def _answers(url):
     try:
         return _get(url + "/", timeout=5, **HTTPS).status == 200
@@ -167,6 +179,8 @@ def topology(tmp_path, s3_server):  # noqa: F811
         GOLIVE_INTERVAL="0.5",
         SITE_URL="https://example.com",
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        INSTANCES="2",
+        LOG_FORMAT="json",
     )
     site = Topology(tmp_path, env)
     try:
@@ -183,6 +197,17 @@ def topology(tmp_path, s3_server):  # noqa: F811
         assert release.wait(timeout=120) == 0, site.log("release")
         outcomes = json.loads(report.read_text())
         assert len(outcomes) == len(steps) and all(step["ok"] for step in outcomes), outcomes
+        # Two instances, everything shared: the deploy check has nothing of core/checks.py
+        # to warn of.
+        check = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "site_cms.W1" not in check.stdout + check.stderr, check.stdout + check.stderr
         site.a, site.b = site.gunicorn("a"), site.gunicorn("b")
         site.start(
             "worker",
@@ -411,8 +436,15 @@ def test_two_instances_behind_a_balancer_share_everything(topology):
     assert all(check["ok"] for check in json.loads(health.text)["checks"].values())
     request_id = health.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    # gunicorn's access line for it ends with the same id.
-    _wait(lambda: request_id in site.log("a") + site.log("b"), seconds=5)
+    # The site's JSON request line for it, on the instance's stdout, has the same id.
+    _wait(
+        lambda: any(
+            line["request_id"] == request_id and line["path"] == "/healthz"
+            for line in _request_lines(site.log("a") + site.log("b"))
+        ),
+        seconds=5,
+        what=lambda: site.log("a")[-3000:],
+    )
 
     # The scheduled post: hidden on both until its instant, then shown on both; one webhook.
     publish_at = scheduled["publish_at"]

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Every answer, and every log line made on the way, carries the request's id.
     "core.request_id.RequestIdMiddleware",
+    # One log line per request, with its status and time (core/logs.py).
+    "core.logs.RequestLogMiddleware",
     # Then: a body over the limit is refused (413) before anything reads it.
     "core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -183,6 +185,13 @@ if env("REDIS_URL"):
         # An unreachable Redis costs a request half a second, once per RETRY_SECONDS.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    # Sessions are read from Redis and written to it and to the database (Django's
+    # cached_db): a signed-in editor costs no session query on any server, and a Redis
+    # restart signs nobody out, nor loses an autosave: while it is away, the database
+    # answers (core/sessions.py). Without Redis: the database alone (Django's default).
+    CACHES["sessions"] = {**CACHES["pages"]}
+    SESSION_ENGINE = "core.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 # What every page shares (site settings, navigation, the Featured, Books and Recent
 # sidebars) kept in the pages cache under the same generation (core/fragments.py): on
@@ -221,6 +230,13 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+
+# How many app servers run the site (README, "Production"): over 1, `check --deploy` warns
+# of every piece of state one of them would keep to itself (core/checks.py).
+INSTANCES = env("INSTANCES", "1")
+if not INSTANCES.isdigit() or int(INSTANCES) < 1:
+    raise ImproperlyConfigured(f"INSTANCES must be a number, 1 or more, not {INSTANCES!r}.")
+INSTANCES = int(INSTANCES)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -377,21 +393,48 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "editorial.views.csrf_failure"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Each line names its request (core/request_id.py; "-" outside one).
-    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+
+def logging_config(log_format):
+    """Every record, with its request's id (core/request_id.py; "-" outside one), as
+    readable text ("plain") or one JSON object a line ("json", core/logs.py).
+
+    The request log (one line per request, core/logs.py) goes to standard output, where a
+    platform's log collector looks for it; every other record to standard error, which
+    gunicorn and any process manager collect too: a command whose stdout is data
+    (``dumpdata > site.json``) must not get log lines in it, and only a web process makes
+    request lines."""
+    if log_format not in ("plain", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {log_format!r}.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "core.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            },
+            "requests": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+        "loggers": {
+            "site_cms.requests": {"handlers": ["requests"], "propagate": False},
+            # One line per request (core/logs.py), at INFO; django.request's 404 warnings
+            # would repeat it, so only its errors (a 500, with the traceback) are kept.
+            "django.request": {"level": "ERROR"},
+        },
+    }
+
+
+# Production's default is json (settings/production.py).
+LOGGING = logging_config(env("LOG_FORMAT", "plain"))

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool
+from .base import SECRET_KEY, env, env_bool, logging_config
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -21,3 +21,5 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Cookies only over HTTPS (the session's and messages' HttpOnly and SameSite are in base).
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# One JSON object per log line, for the log collector (LOG_FORMAT=plain: readable text).
+LOGGING = logging_config(env("LOG_FORMAT", "json"))

@@ -14,6 +14,10 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+# Database sessions, whatever REDIS_URL says (tests/test_ops.py tries them on Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_CACHE_ALIAS = "default"
+INSTANCES = 1
 # Off: the tests pin each page's query count, which a cached page would hide.
 # tests/test_page_cache.py turns it on.
 PAGE_CACHE_ENABLED = False
