@@ -169,6 +169,7 @@ NOT_WATCHED = {
     "editorial.Autosave",  # typing kept for its writer; never a page
     "editorial.EditorNote",  # notes between staff; readers never see them
     "transfer.ImportRecord",  # the importer's memory
+    "transfer.ImportRun",  # the last imports' warnings, for the admin desk
     "golive.GoLive",  # the worker's record of side effects; readers never see it
     "golive.Tracking",
     "search.SearchEntry",  # written in bulk: search/index.py invalidates

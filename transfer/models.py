@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 from essays.models import Writing
 
@@ -61,3 +62,47 @@ def _digest(value):
         value = value.astimezone(UTC).replace(microsecond=0)
     text = json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def newest(self):
+        """The last real import, or None: what the admin desk reports on."""
+        return self.order_by("-started", "-pk").first()
+
+
+class ImportRun(models.Model):
+    """One real (not ``--dry-run``) run of ``import_markdown`` or ``import_wordpress``:
+    when, from where, its counts, and what it warned about, kept for the admin desk
+    (the command prints the same report and keeps nothing else). ``warnings`` is a list
+    of ``{"file": ..., "message": ...}``; ``seen_at`` is set when the author dismisses
+    them on the desk."""
+
+    command = models.CharField(max_length=40)
+    source = models.CharField(max_length=1000, help_text="The folder or export imported.")
+    started = models.DateTimeField()
+    finished = models.DateTimeField()
+    counts = models.JSONField(default=dict, help_text="What happened: created, updated…")
+    warnings = models.JSONField(default=list, help_text="[{file, message}], in report order.")
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+        get_latest_by = "started"
+
+    def __str__(self):
+        return f"{self.command} {self.source} at {self.started:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, command, source, started, report):
+        """Keep a finished run: ``report`` gives ``counts()`` and ``problems()`` (the
+        (file, message) pairs an author should look at)."""
+        return cls.objects.create(
+            command=command,
+            source=str(source),
+            started=started,
+            finished=timezone.now(),
+            counts=report.counts(),
+            warnings=[{"file": str(f), "message": str(m)} for f, m in report.problems()],
+        )

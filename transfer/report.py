@@ -55,6 +55,36 @@ class Report:
         """[(path, shortcode names)]: posts whose shortcodes were kept, unconverted."""
         return [(path, detail) for path, reason, detail in self.warnings if reason == UNHANDLED]
 
+    def counts(self):
+        """{what: how many}, as ``summary()`` says it: kept with the run (``ImportRun``)."""
+        return {
+            "files": self.files,
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "redirects": len(self.redirects),
+            "skipped": len(self.skipped),
+            "edited here": len(self.conflicts),
+            "deleted here": len(self.deleted),
+        }
+
+    def problems(self):
+        """[(path, message)]: what the author should look at, file by file, for the
+        admin desk: skips, posts left alone, then warnings (kept shortcodes, clashes)."""
+        found = [
+            (path, _said(f"Skipped, {reason}", detail)) for path, reason, detail in self.skipped
+        ]
+        found += [
+            (path, f"Edited here since the last import, not touched: {detail}")
+            for path, detail in self.conflicts
+        ]
+        found += [
+            (path, f"Deleted here since the last import, not restored: {detail}")
+            for path, detail in self.deleted
+        ]
+        found += [(path, _said(reason, detail)) for path, reason, detail in self.warnings]
+        return found
+
     def summary(self):
         new = sum(1 for item in self.redirects if item[3])
         line = (
@@ -92,6 +122,10 @@ class Report:
                 yield f"{title}:"
                 # Every skip is listed with its reason; warnings only when asked.
                 yield from _grouped(items, verbose or title == "Skipped")
+
+
+def _said(reason, detail):
+    return f"{reason}: {detail}" if detail else reason
 
 
 def _grouped(items, verbose):

@@ -96,6 +96,28 @@ class WordPressReport:
     redirects: int = 0
     links: int = 0  # links between items pointed at their new URLs, in what was written
 
+    def counts(self):
+        """{what: how many}, as ``lines()`` says it: kept with the run (``ImportRun``)."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "left alone": len(self.left_alone),
+            "images": len(self.images),
+            "redirects": self.redirects,
+            "skipped": sum(self.skipped.values()),
+            "failed": len(self.failed),
+        }
+
+    def problems(self):
+        """[(item, message)]: what the author should look at, for the admin desk."""
+        return [
+            *((item, f"Failed: {why}") for item, why in self.failed),
+            *((item, f"Left alone: {why}") for item, why in self.left_alone),
+            *self.attention,
+            *((item, f"Attachment not available locally: {url}") for item, url in self.missing),
+        ]
+
     def lines(self):
         counts = (
             f"{len(self.created)} created, {len(self.updated)} "

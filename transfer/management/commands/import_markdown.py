@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from transfer.importer import BATCH, Importer
+from transfer.models import ImportRun
 
 
 class Command(BaseCommand):
@@ -63,6 +65,9 @@ class Command(BaseCommand):
         )
         if not importer.folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
+        started = timezone.now()
         report = importer.run()
+        if not dry_run:  # kept for the admin desk's "Needs attention"
+            ImportRun.record("import_markdown", importer.folder, started, report)
         for line in report.lines(verbose=verbosity >= 1):
             self.stdout.write(line)

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from transfer.models import ImportRun
 from transfer.wordpress import WordPressImporter
 from transfer.wordpress_wxr import WXRError
 
@@ -43,9 +45,12 @@ class Command(BaseCommand):
         )
         if not importer.path.is_file():
             raise CommandError(f"{export} is not a file.")
+        started = timezone.now()
         try:
             report = importer.run()
         except WXRError as error:
             raise CommandError(f"{export} cannot be imported: {error}") from error
+        if not dry_run:  # kept for the admin desk's "Needs attention"
+            ImportRun.record("import_wordpress", importer.path, started, report)
         for line in report.lines():
             self.stdout.write(line)
