@@ -94,10 +94,21 @@ EDITING_SECONDS = 60
 class Autosave(models.Model):
     """What one user last typed into one post's form, kept on the server every few
     seconds: offered back after a crash or an expired session, and gone once they save.
-    Never a revision, and never the post itself: nothing here is public."""
+    Never a revision, and never the post itself: nothing here is public.
+
+    A post not saved yet has no row to point at: its copy names the writing type
+    instead (``content_type``, ``writing`` empty), one per user and type, and goes
+    when the post is first saved (no ``Writing`` row is made for it before)."""
 
     writing = models.ForeignKey(
-        "essays.Writing", on_delete=models.CASCADE, related_name="autosaves"
+        "essays.Writing", null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("The writing type of a new post's form (the post itself has no row yet)."),
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     data = models.JSONField(default=dict, help_text=_("The form's text fields, by name."))
@@ -107,10 +118,23 @@ class Autosave(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["writing", "user"], name="one_autosave_per_user")
+            models.UniqueConstraint(fields=["writing", "user"], name="one_autosave_per_user"),
+            models.UniqueConstraint(
+                fields=["content_type", "user"],
+                condition=models.Q(writing__isnull=True),
+                name="one_new_post_autosave_per_user_and_type",
+            ),
+            # Either a saved post's copy or a new post's, never both nor neither.
+            models.CheckConstraint(
+                condition=models.Q(writing__isnull=False, content_type__isnull=True)
+                | models.Q(writing__isnull=True, content_type__isnull=False),
+                name="autosave_of_a_post_or_a_new_post",
+            ),
         ]
 
     def __str__(self):
+        if self.writing_id is None:
+            return f"Autosave of a new {self.content_type_id} by {self.user_id}"
         return f"Autosave of {self.writing_id} by {self.user_id}"
 
 

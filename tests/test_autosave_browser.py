@@ -113,3 +113,41 @@ def test_a_conflicting_save_from_a_second_browser_is_refused(live_server, new_pa
     olga.click("input[name=_continue]")
     olga.locator(".messagelist .success").first.wait_for()
     assert Essay.objects.get(pk=post.pk).body == "Olga's version."
+
+
+def test_a_new_post_typed_then_tab_closed_is_restored_from_the_server(
+    live_server, new_page, django_user_model
+):
+    """Before its first save a post has no row: its copy is kept for the add form."""
+    page = signed_in(new_page, live_server, django_user_model)
+    add = f"{live_server.url}/admin/essays/essay/add/"
+    page.goto(add)
+    page.fill("#id_title", "Harbour lights")
+    words = "A new post, typed and never saved before the crash."
+    page.fill("#id_body", words)
+    autosaved(page)
+    copy = Autosave.objects.get()
+    assert copy.writing is None and copy.data["body"] == words
+    assert not Essay.objects.exists()  # autosave makes no post
+    context = page.context
+    page.close()
+
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/")
+    page.evaluate("() => localStorage.clear()")  # only the server's copy is left
+    page.goto(add)
+    prompt = page.locator(".desk-restore-server")
+    prompt.get_by_text(re.compile(r"Restore the text autosaved at .+\?")).wait_for()
+    assert page.input_value("#id_body") == ""
+    prompt.get_by_role("button", name="Restore").click()
+    assert page.input_value("#id_body") == words
+    assert page.input_value("#id_title") == "Harbour lights"
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get().body == words
+    assert not Autosave.objects.exists()  # added: nothing more to offer
+    page.goto(add)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert page.locator(".desk-restore-server").count() == 0

@@ -7,13 +7,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.publishing import Status
 from editorial import revisions
 from editorial.models import Autosave
-from essays.models import Essay
+from essays.models import Essay, Writing
 
 from .factories import EssayFactory
 from .test_editorial import essay_form, user_with_role
@@ -150,3 +153,105 @@ def test_the_form_loads_the_autosave_script(client, ed, draft):
     page = client.get(change_url(draft)).content.decode()
     assert "editorial/autosave.js" in page
     assert 'name="based_on"' in page
+
+
+# A new post, before its first save: one copy per user and writing type, no post made.
+
+
+def new_post_url(kind="essay"):
+    return reverse(f"admin:essays_{kind}_add_autosave")
+
+
+def add_url(kind="essay"):
+    return reverse(f"admin:essays_{kind}_add")
+
+
+def test_a_new_posts_form_is_autosaved_without_making_a_post(client, ed):
+    client.force_login(ed)
+    answer = client.post(new_post_url(), {"title": "Harbour", "body": "First words."})
+    assert answer.status_code == 200 and answer.json()["saved_at_text"]
+    copy = Autosave.objects.get()
+    assert (copy.writing, copy.user, copy.content_type.model) == (None, ed, "essay")
+    assert copy.data == {"title": "Harbour", "body": "First words."}
+    assert not Essay.objects.exists() and not Writing.objects.exists()
+    # Typing on: the same row again.
+    client.post(new_post_url(), {"title": "Harbour", "body": "First words, and more."})
+    assert Autosave.objects.get().data["body"] == "First words, and more."
+
+
+def test_a_new_posts_copy_is_offered_back_to_its_writer_for_its_type_only(client, ed, olga):
+    client.force_login(ed)
+    client.post(new_post_url(), {"body": "An essay begun."})
+    client.post(new_post_url("devreflection"), {"body": "A reflection begun."})
+    client.logout()  # the session ended, or the browser crashed
+    client.force_login(ed)
+    answer = client.get(new_post_url()).json()
+    assert answer["autosave"]["values"] == {"body": "An essay begun."}
+    assert answer["autosave"]["saved_at_text"]
+    assert client.get(new_post_url("devreflection")).json()["autosave"]["values"] == {
+        "body": "A reflection begun."
+    }
+    assert client.get(new_post_url("articleanalysis")).json()["autosave"] is None
+    client.force_login(olga)
+    assert client.get(new_post_url()).json()["autosave"] is None
+    # The add form loads the script that asks.
+    assert "editorial/autosave.js" in client.get(add_url()).content.decode()
+
+
+def test_adding_the_post_drops_the_new_posts_copy_of_that_type_only(client, ed, olga):
+    client.force_login(olga)
+    client.post(new_post_url(), {"body": "Olga's new essay."})
+    client.force_login(ed)
+    client.post(new_post_url(), {"body": "Ed's new essay."})
+    client.post(new_post_url("devreflection"), {"body": "Ed's reflection."})
+    response = client.post(add_url(), essay_form(title="Harbour", slug="harbour"))
+    assert response.status_code == 302
+    assert Essay.objects.get().title == "Harbour"
+    left = Autosave.objects.values_list("user__username", "content_type__model")
+    assert sorted(left) == [("ed", "devreflection"), ("olga", "essay")]
+    assert client.get(new_post_url()).json()["autosave"] is None
+
+
+def test_a_refused_add_keeps_the_new_posts_copy(client, ed):
+    client.force_login(ed)
+    client.post(new_post_url(), {"body": "Kept."})
+    response = client.post(add_url(), essay_form(title="", slug="bad slug!"))
+    assert response.status_code == 200  # the form again, with its errors
+    assert Autosave.objects.get().data == {"body": "Kept."}
+
+
+def test_discarding_drops_the_new_posts_copy(client, ed):
+    client.force_login(ed)
+    client.post(new_post_url(), {"body": "Unwanted."})
+    assert client.post(new_post_url(), {"_discard": "1"}).json()["autosave"] is None
+    assert not Autosave.objects.exists()
+
+
+def test_only_those_who_may_add_the_type_autosave_a_new_post(client, django_user_model):
+    cora = user_with_role(django_user_model, "Contributor", "cora")
+    client.force_login(cora)  # contributors write new drafts
+    assert client.post(new_post_url(), {"body": "Mine."}).status_code == 200
+    assert client.get(new_post_url()).json()["autosave"]["values"] == {"body": "Mine."}
+    watcher = django_user_model.objects.create_user("vic", password="pw", is_staff=True)
+    watcher.user_permissions.add(Permission.objects.get(codename="view_essay"))
+    client.force_login(watcher)
+    assert client.post(new_post_url(), {"body": "No."}).status_code == 403
+    assert client.get(new_post_url()).status_code == 403
+    assert list(Autosave.objects.values_list("user__username", flat=True)) == ["cora"]
+    client.logout()
+    response = client.post(new_post_url(), {"body": "Anonymous."})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert Autosave.objects.count() == 1
+
+
+def test_a_copy_is_either_a_posts_or_a_new_posts(ed, draft):
+    essay = ContentType.objects.get_for_model(Essay)
+    Autosave.objects.create(writing=None, content_type=essay, user=ed)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Autosave.objects.create(writing=None, content_type=essay, user=ed)  # one per type
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Autosave.objects.create(writing=None, content_type=None, user=ed)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Autosave.objects.create(writing=draft, content_type=essay, user=ed)
+    Autosave.objects.create(writing=draft, user=ed)
+    assert Autosave.objects.count() == 2

@@ -1,14 +1,22 @@
 """Two people editing one post: a save based on a stale version is refused with who
 changed what since (the form carries the ``updated`` time it was opened on, hidden), and
-neither overwrites the other silently. The browser side: test_autosave_browser.py."""
+neither overwrites the other silently, not even when both save at the same moment. The
+browser side: test_autosave_browser.py."""
 
 import re
+import threading
+import time
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from editorial import revisions
-from essays.models import Essay
+from editorial.admin.forms import EditorialWritingForm
+from editorial.admin.writing import EssayAdmin
+from essays.models import Essay, Writing
 
 from .factories import EssayFactory
 from .test_editorial import essay_form, user_with_role
@@ -101,3 +109,83 @@ def test_a_form_without_a_version_is_not_checked(client, ed):
     client.force_login(ed)
     data = essay_form(title=post.title, slug=post.slug, body="Scripted.")
     assert client.post(change_url(post), data).status_code == 302
+
+
+def test_a_save_that_lands_after_the_post_was_loaded_is_still_seen(client, ed, monkeypatch):
+    """The check reads the post's version as stored when it runs (its row locked), not
+    as loaded at the start of the request: a save committed in between is not missed."""
+    post = EssayFactory(draft=True, author=ed, body="First.")
+    client.force_login(ed)
+    version = opened(client, post)
+    load = EssayAdmin.get_object
+
+    def loaded_then_saved_by_someone_else(self, request, object_id, from_field=None):
+        found = load(self, request, object_id, from_field)
+        if request.method == "POST":
+            later = found.updated + timedelta(seconds=1)
+            Writing.objects.filter(pk=found.pk).update(updated=later, title="Theirs")
+        return found
+
+    monkeypatch.setattr(EssayAdmin, "get_object", loaded_then_saved_by_someone_else)
+    answer = client.post(change_url(post), form(post, version, body="Mine."))
+    assert answer.status_code == 200
+    assert "Not saved: someone else saved this post" in answer.content.decode()
+    assert Essay.objects.get(pk=post.pk).body == "First."
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite has no row locks, and its transactions take the database's write lock "
+    "as they begin (IMMEDIATE, settings/base.py): two saves never overlap there, so there "
+    "is no race to lose. Run with DATABASE_URL=postgres://...",
+)
+# Not serialized_rollback: its flush then runs post_migrate, which puts the roles back for
+# the tests after it. Its own users need no role (a browser test before it may have
+# flushed them away).
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_never_both_pass(django_user_model, monkeypatch):
+    """Two requests, each on its own connection, on the same version: both have loaded
+    the post when both reach the check together. The first locks the row and keeps its
+    transaction open a moment; the second waits on the lock, then reads the first's new
+    ``updated`` and is refused. Without the lock both would pass, the second silently
+    overwriting the first."""
+    ed = django_user_model.objects.create_superuser("ed", password="pw")
+    olga = django_user_model.objects.create_superuser("olga", password="pw")
+    post = EssayFactory(draft=True, author=ed, title="Tides", body="First.")
+    version = post.updated.isoformat()
+    check = EditorialWritingForm._refuse_a_stale_save
+    together = threading.Barrier(2, timeout=20)
+
+    def at_the_same_moment(self):
+        together.wait()  # both loaded the post, neither has checked
+        check(self)
+        time.sleep(0.5)  # the first to pass holds its transaction (and lock) open
+
+    monkeypatch.setattr(EditorialWritingForm, "_refuse_a_stale_save", at_the_same_moment)
+    answers, failures = {}, []
+
+    def save(user, words):
+        client = Client()
+        client.force_login(user)
+        try:
+            answers[words] = client.post(change_url(post), form(post, version, body=words))
+        except Exception as error:  # shown by the assertion below
+            failures.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [
+        threading.Thread(target=save, args=(user, words))
+        for user, words in ((ed, "Ed's words."), (olga, "Olga's words."))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    codes = {words: answer.status_code for words, answer in answers.items()}
+    assert sorted(codes.values()) == [200, 302], codes
+    saved = next(words for words, code in codes.items() if code == 302)
+    refused = next(words for words, code in codes.items() if code == 200)
+    assert "Not saved:" in answers[refused].content.decode()
+    assert Essay.objects.get(pk=post.pk).body == saved

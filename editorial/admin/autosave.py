@@ -6,10 +6,16 @@
   version the form was opened on (``?based_on=``).
 - POST: the form's text fields, stored over this user's copy (the post is untouched: no
   revision, no ``updated``, nothing published); ``_discard`` drops the copy instead.
+
+``add/autosave/`` does the same for the add form, for whoever may add that type: a new
+post has no row yet, so its copy is kept by user and writing type (one each), with
+``writing`` empty. It is offered back on the next add form, and dropped when a post of
+that type is added (``save_model``) or on ``_discard``. No ``Writing`` row is made.
 """
 
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path
@@ -46,11 +52,16 @@ def text_fields(form_class):
 
 class AutosaveMixin:
     def get_urls(self):
-        opts = self.opts
-        name = f"{opts.app_label}_{opts.model_name}_autosave"
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view(self.autosave_view)
-        # Before the admin's own: its "<id>/" catch-all would take "<id>/autosave/".
-        return [path("<path:object_id>/autosave/", view, name=name), *super().get_urls()]
+        new_view = self.admin_site.admin_view(self.new_post_autosave_view)
+        # Before the admin's own: its "<id>/" catch-all would take "<id>/autosave/"; and
+        # "add/autosave/" before "<id>/autosave/", which would read "add" as an id.
+        return [
+            path("add/autosave/", new_view, name=f"{prefix}_add_autosave"),
+            path("<path:object_id>/autosave/", view, name=f"{prefix}_autosave"),
+            *super().get_urls(),
+        ]
 
     def autosave_view(self, request, object_id):
         if request.method not in ("GET", "POST"):
@@ -89,11 +100,53 @@ class AutosaveMixin:
             answer["saved_since"] = {"at": when(obj.updated)}
         return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
+    def new_post_autosave_view(self, request):
+        """The add form's copy: as ``autosave_view``, with no post to compare it with."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        mine = self._new_post_copies(request)
+        answer = {"autosave": None, "others": []}
+        if request.method == "POST" and request.POST.get("_discard"):
+            mine.delete()
+        elif request.method == "POST":
+            now = timezone.now()
+            Autosave.objects.update_or_create(
+                writing=None,
+                content_type=ContentType.objects.get_for_model(self.model),
+                user=request.user,
+                defaults={"data": self._text_of(request, None), "saved_at": now},
+            )
+            answer["saved_at"] = now.isoformat()
+            answer["saved_at_text"] = when(now)
+        elif (copy := mine.first()) is not None:
+            answer["autosave"] = {
+                "values": copy.data,
+                "saved_at": copy.saved_at.isoformat(),
+                "saved_at_text": when(copy.saved_at),
+            }
+        return JsonResponse(answer, headers={"Cache-Control": "no-store"})
+
+    def _new_post_copies(self, request):
+        content_type = ContentType.objects.get_for_model(self.model)
+        return Autosave.objects.filter(writing=None, content_type=content_type, user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Added: what the server autosaved of the add form is in the post now.
+            self._new_post_copies(request).delete()
+
+    def _text_of(self, request, obj):
+        names = text_fields(self.get_form(request, obj, change=obj is not None))
+        return {name: request.POST[name][:MAX_CHARS] for name in names if name in request.POST}
+
     def _store(self, request, obj):
-        names = text_fields(self.get_form(request, obj, change=True))
-        data = {name: request.POST[name][:MAX_CHARS] for name in names if name in request.POST}
         now = timezone.now()
         Autosave.objects.update_or_create(
-            writing_id=obj.pk, user=request.user, defaults={"data": data, "saved_at": now}
+            writing_id=obj.pk,
+            user=request.user,
+            defaults={"data": self._text_of(request, obj), "saved_at": now},
         )
         return now.isoformat()

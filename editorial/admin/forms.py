@@ -7,6 +7,9 @@ that depend on who saves and on what the site already holds.
   (``based_on``, hidden); a save when the post has been saved since is refused, saying
   who changed what, so that neither writer overwrites the other silently. The refused
   form then carries the current time: saving it again is a choice made knowingly.
+  The check locks the post's row (``SELECT … FOR UPDATE``, in the admin's transaction):
+  of two saves at the same moment on the same version, the second waits for the first
+  to commit, then sees its new ``updated`` and is refused.
 - Slugs: a post may not take an old address that redirects to another post, for saving
   would silently drop that redirect (``core.redirects.free_path``). Every role is
   refused; an editor may delete the redirect under *Site › Redirects* first.
@@ -15,6 +18,7 @@ that depend on who saves and on what the site already holds.
 from datetime import timedelta
 
 from django import forms
+from django.db import router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -96,9 +100,12 @@ class EditorialWritingForm(WritingForm):
         """A form opened on an older version than the stored one is refused (a form
         posted without ``based_on``, by a script or a test, is not checked)."""
         posted = parse_datetime(self.data.get(self.add_prefix(BASED_ON)) or "")
-        stored = self.instance.updated if self.instance.pk is not None else None
-        if posted is None or stored is None or posted == stored:
+        if posted is None or self.instance.pk is None:
             return
+        stored = locked_updated(self.instance)
+        if stored is None or posted == stored:
+            return
+        self.instance.updated = stored  # named in the refusal: the version that won
         self.add_error(None, stale_save_error(self.instance, posted))
         # Shown again with the stored version: a second save replaces it, knowingly.
         self.data = self.data.copy()
@@ -133,6 +140,21 @@ class EditorialWritingForm(WritingForm):
         current = self.initial.get("slug") if instance.pk is not None else None
         if redirect := redirect_away_from(slug, current):
             self.add_error("slug", old_address_error(redirect, made_from_title=made))
+
+
+def locked_updated(post):
+    """The post's ``updated`` as stored now, its row locked until the transaction ends.
+
+    The admin saves in ``transaction.atomic``: a second save that got here on the same
+    version waits on the lock until the first commits, then reads the first's time.
+    Outside a transaction (a form used on its own) there is nothing to hold a lock for,
+    and PostgreSQL would refuse one: a plain read. None if the post is gone."""
+    model = post._meta.get_field("updated").model  # Writing, the parent of each type
+    using = router.db_for_write(model)
+    found = model._base_manager.using(using).filter(pk=post.pk)
+    if transaction.get_connection(using).in_atomic_block:
+        found = found.select_for_update()
+    return found.values_list("updated", flat=True).first()
 
 
 def stale_save_error(post, based_on):

@@ -79,8 +79,9 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     readonly_fields = ["hidden_shortcodes"]
 
     class Media:
-        # Others append theirs; autosave.js sends the text to the server as it is typed.
-        js = ["editorial/autosave.js"]
+        # Others append theirs; autosave.js sends the text to the server as it is typed,
+        # focus.js hides the admin around the writing (Focus, Ctrl/Cmd+Shift+F).
+        js = ["editorial/autosave.js", "editorial/focus.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author").prefetch_related("tags")

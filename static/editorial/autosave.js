@@ -1,7 +1,8 @@
 /* Autosave to the server, and who else is editing: the server's half of "never lose a
    word" (static/editorial/desk.js keeps the browser's copy in localStorage).
 
-   On a saved post's form (…/<id>/change/), loaded by the writing admins' Media:
+   On a post's form (…/<id>/change/, and …/add/ for a post not saved yet), loaded by
+   the writing admins' Media:
    - A few seconds into typing, the form's text fields are sent to <id>/autosave/
      (editorial/admin/autosave.py): stored for this user and post, never a revision,
      never published. A line under the buttons says when, or why not (signed out).
@@ -9,6 +10,9 @@
      autosaved at …?" (instead of the browser's own offer when the server's is newer).
    - Every few seconds it says who else autosaved this post in the last minute, and
      whether the post was saved since this form was opened (the save would be refused).
+   - On the add form the copy goes to add/autosave/, one per user and writing type
+     (there is no post yet: nobody else to name, no version to compare); adding the
+     post drops it, as "Discard it" does.
    No inline script or event attribute: the admin's Content Security Policy forbids them. */
 (function () {
   "use strict";
@@ -37,11 +41,14 @@
     if (!desk || !body.classList.contains("change-form") || !body.classList.contains("app-essays")) {
       return;
     }
-    var path = location.pathname.match(/^(.*\/)change\/$/);
     var form = document.querySelector("#content-main form[method=post]");
-    if (!path || !form || !form.elements.based_on) return; // a new post: the browser's copy only
-    var url = path[1] + "autosave/";
-    var basedOn = form.elements.based_on.value;
+    if (!form) return;
+    var path = location.pathname.match(/^(.*\/)change\/$/);
+    var adding = /\/add\/$/.test(location.pathname);
+    if (!adding && (!path || !form.elements.based_on)) return; // a form only read
+    var url = adding ? location.pathname + "autosave/" : path[1] + "autosave/";
+    var basedOn = adding ? "" : form.elements.based_on.value;
+    var asked = adding ? url : url + "?based_on=" + encodeURIComponent(basedOn);
     var token = form.elements.csrfmiddlewaretoken.value;
 
     var status = element("p", "help desk-autosave-status");
@@ -116,7 +123,7 @@
       Object.keys(values).forEach(function (name) {
         data.append(name, values[name]);
       });
-      data.append("based_on", basedOn);
+      if (!adding) data.append("based_on", basedOn);
       fetch(url, {
         method: "POST",
         body: data,
@@ -189,13 +196,31 @@
       });
     }
 
-    function browserCopyIsNewer(copy) {
+    function browserCopy() {
       try {
-        var kept = JSON.parse(localStorage.getItem(desk.prefix + location.pathname));
-        return kept && kept.savedAt && new Date(kept.savedAt) >= new Date(copy.saved_at);
+        return JSON.parse(localStorage.getItem(desk.prefix + location.pathname));
       } catch (error) {
-        return false;
+        return null;
       }
+    }
+
+    function browserCopyIsNewer(copy) {
+      var kept = browserCopy();
+      return kept && kept.savedAt && new Date(kept.savedAt) >= new Date(copy.saved_at);
+    }
+
+    /* The browser kept the same text as the server (the usual case after a closed tab):
+       its question is enough, and its "Discard it" drops the server's copy too. */
+    function browserCopyHasTheSameText(copy) {
+      var kept = browserCopy();
+      var local = document.querySelector(".desk-restore:not(.desk-restore-server)");
+      if (!kept || !kept.values || !local) return false;
+      var same = Object.keys(copy.values).every(function (name) {
+        return kept.values[name] === copy.values[name];
+      });
+      var drop = local.querySelector(".desk-restore-no");
+      if (same && drop) drop.addEventListener("click", discard);
+      return same;
     }
 
     function opened(answer) {
@@ -207,7 +232,7 @@
         Object.keys(copy.values).some(function (name) {
           return name in current && current[name] !== copy.values[name];
         });
-      if (differs && !browserCopyIsNewer(copy)) {
+      if (differs && !browserCopyIsNewer(copy) && !browserCopyHasTheSameText(copy)) {
         offer(copy);
         return;
       }
@@ -215,7 +240,7 @@
       paused = false;
     }
 
-    fetch(url + "?based_on=" + encodeURIComponent(basedOn), {
+    fetch(asked, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })
@@ -227,8 +252,8 @@
       });
 
     setInterval(function () {
-      if (document.hidden || leaving) return;
-      fetch(url + "?based_on=" + encodeURIComponent(basedOn), {
+      if (adding || document.hidden || leaving) return; // a new post: nobody else has it
+      fetch(asked, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
