@@ -2,7 +2,8 @@
 it runs after every ``migrate`` (post_migrate, connected in editorial/apps.py).
 
 - Author: everything.
-- Editor: edits, publishes and schedules everything; manages tags, books and pages.
+- Editor: edits, publishes and schedules everything; manages tags, books and pages;
+  moderates received Webmentions (approves, rejects, deletes them).
 - Contributor: writes and edits their own drafts; cannot publish, schedule, or edit a
   published post (the admin enforces "their own" and "drafts"; see editorial/admin/).
 """
@@ -32,6 +33,9 @@ EDITOR = [
     *_perms("images", ["image"], ALL),
     *_perms("related", ["relatedchoice"], ALL),
     *_perms("related", ["post"], ["view", "change"]),
+    # Received Webmentions: read, approved or rejected (a change), deleted; never added
+    # (they come through the endpoint; indieweb/admin.py refuses an add to anyone).
+    *_perms("indieweb", ["mention"], ["view", "change", "delete"]),
 ]
 CONTRIBUTOR = [
     *_perms("essays", WRITING_TYPES, ["add", "change", "view"]),

@@ -3,16 +3,26 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.throttle import Throttle
+
 from .models import Mention
 from .receiving import Refused, check_source, target_post
 from .tasks import verify_mention
+
+# Every POST counts, accepted or refused: each can cost a fetch of another site, so one
+# address may send at most 30 a minute (a site sending one per link of a post is far
+# below). Counted in the shared cache, for every worker and server.
+RECEIVING = Throttle("webmention", limit=30, seconds=60)
 
 
 @csrf_exempt  # other sites post here; nothing of a session is read or changed
 @require_POST
 def webmention(request):
     """Accept ``source`` and ``target``, store the mention as pending and verify it later
-    (a task): 202 Accepted, or 400 with the reason."""
+    (a task): 202 Accepted, 400 with the reason, or 429 when the address sends too many."""
+    if RECEIVING.blocked(request):
+        return too_many()
+    RECEIVING.failed(request)  # "failed" is the Throttle's word for "counted"
     source = request.POST.get("source", "").strip()
     target = request.POST.get("target", "").strip()
     try:
@@ -28,3 +38,15 @@ def webmention(request):
         )
         transaction.on_commit(lambda: verify_mention.enqueue(mention.pk))
     return HttpResponse("Accepted: it will be verified.\n", status=202, content_type="text/plain")
+
+
+def too_many():
+    # The window began at this address's first counted POST: waiting its whole length is
+    # always enough (the Throttle does not keep when it began).
+    response = HttpResponse(
+        "Too many Webmentions from this address: try again in a minute.\n",
+        status=429,
+        content_type="text/plain",
+    )
+    response["Retry-After"] = str(RECEIVING.seconds)
+    return response

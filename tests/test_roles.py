@@ -64,3 +64,24 @@ def test_the_next_migrate_puts_hand_made_changes_right():
         "Editor": set(ROLES["Editor"]),
         "Contributor": set(ROLES["Contributor"]),
     }
+
+
+MODERATE_MENTIONS = {("indieweb", f"{action}_mention") for action in ("view", "change", "delete")}
+
+
+def test_editors_moderate_mentions_and_contributors_do_not():
+    assert MODERATE_MENTIONS <= roles()["Editor"]
+    assert ("indieweb", "add_mention") not in roles()["Editor"]  # they come from other sites
+    assert not {code for code in roles()["Contributor"] if code[0] == "indieweb"}
+
+
+def test_a_database_from_before_gets_the_editor_s_mention_rights_at_the_next_migrate():
+    # A site deployed before the Editor moderated mentions: its group lacks the rights
+    # until the release step's migrate runs the handler (no data migration needed).
+    editor = Group.objects.get(name="Editor")
+    editor.permissions.remove(
+        *Permission.objects.filter(content_type__app_label="indieweb", codename__endswith="mention")
+    )
+    assert not MODERATE_MENTIONS & roles()["Editor"]
+    migrate()
+    assert MODERATE_MENTIONS <= roles()["Editor"]

@@ -1,5 +1,6 @@
 """Login throttling (django-axes) and share-link throttling: five failures for one account
-or from one address, then refused for 15 minutes, counted outside any one process."""
+or from one address, then refused for 15 minutes, counted outside any one process. And
+the Webmention endpoint's rate limit: so many POSTs a minute from one address."""
 
 from datetime import timedelta
 
@@ -81,3 +82,47 @@ def test_share_links_are_throttled_the_same_way(client):
     assert response.status_code == 429
     assert "Too many tries" in response.content.decode()
     assert client.get(good, REMOTE_ADDR="198.51.100.7").status_code == 200  # others may
+
+
+def test_webmentions_are_limited_per_address_per_minute(client):
+    """Each POST to the endpoint may cost a fetch of another site: 30 a minute from one
+    address, accepted or refused alike; then 429 with Retry-After until the minute ends."""
+    from indieweb.models import Mention
+    from indieweb.views import RECEIVING
+
+    post = EssayFactory(slug="target-words")
+    endpoint = reverse("indieweb:webmention")
+    good = {
+        "source": "https://elsewhere.example/reply",
+        "target": "http://testserver/target-words/",
+    }
+    bad = {"source": "https://elsewhere.example/reply", "target": "http://testserver/no-such/"}
+    assert RECEIVING.limit == 30 and RECEIVING.seconds == 60
+    for _ in range(RECEIVING.limit):
+        assert client.post(endpoint, bad).status_code == 400
+    response = client.post(endpoint, good)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Too many Webmentions" in response.text
+    assert not Mention.objects.exists()  # refused before anything was stored
+    # Another address may still send; this one may again once the minute is over.
+    assert client.post(endpoint, good, REMOTE_ADDR="198.51.100.7").status_code == 202
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert client.post(endpoint, good).status_code == 202
+    assert Mention.objects.get().writing_id == post.pk
+
+
+def test_without_its_cache_the_webmention_throttle_lets_mentions_through(client, monkeypatch):
+    from core import throttle
+    from indieweb.views import RECEIVING
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(throttle, "caches", {"pages": Down()})
+    EssayFactory(slug="target-words")
+    data = {"source": "https://elsewhere.example/a", "target": "http://testserver/target-words/"}
+    for _ in range(RECEIVING.limit + 1):
+        assert client.post(reverse("indieweb:webmention"), data).status_code == 202

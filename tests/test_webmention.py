@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +68,15 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """The endpoint's rate limit (tests/test_throttling.py) counts in the pages cache:
+    each test starts from none."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -229,6 +239,40 @@ def test_approved_mentions_show_under_the_post_as_plain_text(
     assert "elsewhere.example/reply" not in client.get(post.get_absolute_url()).text
 
 
+def _staff(django_user_model, client, group):
+    user = django_user_model.objects.create_user(group.lower(), is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return client
+
+
+def test_an_editor_moderates_mentions_and_a_contributor_cannot(client, django_user_model, post):
+    mention = Mention.objects.create(
+        writing=post, source="https://elsewhere.example/r", target=TARGET, status="verified"
+    )
+    changelist = reverse("admin:indieweb_mention_changelist")
+    contributor = _staff(django_user_model, client, "Contributor")
+    assert contributor.get(changelist).status_code == 403
+    assert _moderate(contributor, mention, "approve").status_code == 403
+    mention.refresh_from_db()
+    assert mention.status == "verified"
+    contributor.logout()
+
+    editor = _staff(django_user_model, client, "Editor")
+    page = editor.get(changelist + "?status=verified")
+    assert page.status_code == 200 and "elsewhere.example/r" in page.text
+    assert _moderate(editor, mention, "approve").status_code == 302
+    mention.refresh_from_db()
+    assert mention.status == "approved"
+    assert "elsewhere.example/r" in client.get(post.get_absolute_url()).text
+    _moderate(editor, mention, "reject")
+    mention.refresh_from_db()
+    assert mention.status == "rejected"
+    delete = reverse("admin:indieweb_mention_delete", args=[mention.pk])
+    assert editor.post(delete, {"post": "yes"}).status_code == 302
+    assert not Mention.objects.exists()
+
+
 def test_pending_verified_and_invalid_mentions_are_never_shown(client, post):
     for n, status in enumerate(["pending", "verified", "invalid", "rejected"]):
         Mention.objects.create(
@@ -293,9 +337,10 @@ def test_nothing_is_sent_when_sending_is_off(elsewhere):
 def test_a_round_trip_between_two_hosts_of_the_site(live_server, settings, admin_client):
     """The receiving site is the live server under "localhost", the sending site the same
     server under "127.0.0.1": one sends at go-live, the other receives, verifies the
-    source over HTTP, and shows the mention once approved. Tasks go through the queue and
-    a worker, as in production (the go-live hook must not hold a transaction open while
-    the receiver writes: SQLite would refuse)."""
+    source over HTTP, and shows the mention once approved (two separate instances, each
+    with its own database and worker: tests/test_webmention_instances.py). Tasks go
+    through the queue and a worker, as in production (the go-live hook must not hold a
+    transaction open while the receiver writes: SQLite would refuse)."""
     settings.TASKS = DATABASE_TASKS
     settings.WEBMENTION_SEND = settings.WEBMENTION_ALLOW_PRIVATE_HOSTS = True
     receiver = live_server.url  # http://localhost:PORT
