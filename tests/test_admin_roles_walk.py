@@ -44,7 +44,7 @@ from golive.models import GoLive
 from images.models import Image
 from indieweb.models import Mention
 from pages.models import Page, Project
-from transfer.models import ImportRecord
+from transfer.models import ImportRecord, ImportRun
 
 from .factories import ArticleAnalysisFactory, BookFactory, DevReflectionFactory, EssayFactory
 from .test_images import image_bytes
@@ -54,11 +54,11 @@ pytestmark = pytest.mark.django_db
 # URL × role × method checks the walk makes, per role: a new admin URL (or a new object
 # variant) changes these, so the walk is known to reach it. The total is printed.
 CHECKS_PER_ROLE = {
-    "author": 441,
-    "editor": 441,
-    "contributor": 441,
-    "staff": 441,
-    "anonymous": 441,
+    "author": 449,
+    "editor": 449,
+    "contributor": 449,
+    "staff": 449,
+    "anonymous": 449,
 }
 ADMIN_URL_ROLE_CHECKS = sum(CHECKS_PER_ROLE.values())
 
@@ -115,6 +115,8 @@ RIGHTS = {
         "golive.GoLive": READ,
         # Received Webmentions: moderated (approved or rejected) and deleted; never added.
         "indieweb.Mention": rights(view=ALL, change=ALL, delete=ALL),
+        # The last import's warnings, shown on the desk: marked as seen (a change) there.
+        "transfer.ImportRun": rights(change=ALL),
     },
     "editor": {
         **dict.fromkeys(POSTS, FULL),
@@ -124,6 +126,8 @@ RIGHTS = {
         "editorial.Revision": READ,
         "related.Post": rights(view=ALL, change=ALL),
         "core.SiteSettings": READ,
+        # Moderates received Webmentions, as the author does (editorial/roles.py).
+        "indieweb.Mention": rights(view=ALL, change=ALL, delete=ALL),
     },
     "contributor": {
         # Their own posts; only their own drafts open, change or restore; nothing deletes.
@@ -238,6 +242,13 @@ def world():
         "auth.User": other,
         "auth.Group": group,
         "transfer.ImportRecord": ImportRecord.objects.create(slug="imported", source="a.md"),
+        "transfer.ImportRun": ImportRun.objects.create(
+            command="import_markdown",
+            source="content/",
+            started=timezone.now(),
+            finished=timezone.now(),
+            warnings=[{"file": "a.md", "message": "A warning."}],
+        ),
         "axes.AccessAttempt": AccessAttempt.objects.create(**LOGIN_TRACE, failures_since_start=3),
         "axes.AccessLog": AccessLog.objects.create(**LOGIN_TRACE),
         "axes.AccessFailureLog": AccessFailureLog.objects.create(**LOGIN_TRACE),
@@ -376,9 +387,16 @@ def _model_requests(label, name, route, variant, pk, url, world):
         yield Check(what, ("extra", "calendar"), None, "post", url, {})
         return
     if suffix == "autosave":
-        # A post's autosave (editorial/admin/autosave.py): for whoever may change it.
-        yield Check(what, (label, "change"), variant, "get", url)
-        yield Check(what, (label, "change"), variant, "post", url, {"body": "Autosaved."})
+        # A post's autosave (editorial/admin/autosave.py): for whoever may change it, or on
+        # the add form ("add/autosave/") for whoever may add one.
+        right = "add" if name.endswith("_add_autosave") else "change"
+        yield Check(what, (label, right), variant, "get", url)
+        yield Check(what, (label, right), variant, "post", url, {"body": "Autosaved."})
+        return
+    if name == "transfer_importrun_seen":
+        # The desk's "mark as seen" (editorial/admin/desk_views.py): a POST only.
+        yield Check(what, ("extra", "never"), variant, "get", url)
+        yield Check(what, (label, "change"), variant, "post", url, {})
         return
     if name == "essays_writing_reschedule":
         data = payload(label, "reschedule", pk, world)
@@ -463,6 +481,7 @@ WATCHED = [
     "core.Redirect",
     "core.SiteSettings",
     "transfer.ImportRecord",
+    "transfer.ImportRun",
     *AXES,
     "related.RelatedChoice",
     "indieweb.Mention",
