@@ -2,7 +2,8 @@
 
 Each warning names a piece of state that one process or one machine keeps to itself, and
 so that the other servers never see: media on a local disk, a cache in memory or in files,
-sessions kept there, tasks run in the process that asks. One server is fine with all of
+sessions kept there, tasks run in the process that asks; and a client address read from
+the load balancer's connection, not from what it forwards. One server is fine with all of
 them; the checks say nothing unless the deployer says there are more (README, "Production").
 """
 
@@ -110,6 +111,17 @@ def several_instances(app_configs, **kwargs):
                 f"{several} the database is SQLite, a file on one machine.",
                 hint="Set DATABASE_URL to a PostgreSQL database that every server reaches.",
                 id="site_cms.W106",
+            )
+        )
+    if not settings.PROXY_COUNT:
+        warnings.append(
+            checks.Warning(
+                f"{several} AXES_PROXY_COUNT is 0: behind a load balancer, every reader "
+                "seems to come from its address, so five wrong passwords from anyone lock "
+                "the admin's login for everyone, and the request log names no reader.",
+                hint="Set AXES_PROXY_COUNT to the number of proxies that append to "
+                "X-Forwarded-For in front of the servers (1 behind one load balancer).",
+                id="site_cms.W107",
             )
         )
     return warnings

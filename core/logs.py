@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .client_ip import client_ip
 from .request_id import current
 
 logger = logging.getLogger("site_cms.requests")
@@ -57,18 +58,6 @@ class JsonFormatter(logging.Formatter):
 def _escaped(text):
     """``text`` with no control character: a path cannot start a forged log line."""
     return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
-def client_address(request):
-    """REMOTE_ADDR; behind ``AXES_PROXY_COUNT`` trusted proxies, the address the first of
-    them added to X-Forwarded-For (the same rule as the login throttle's, base settings)."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        if len(hops) >= proxies and hops[-proxies]:
-            return _escaped(hops[-proxies][:64])
-    return request.META.get("REMOTE_ADDR")
 
 
 def user_id(request):
@@ -128,7 +117,7 @@ class RequestLogMiddleware:
                 "status": status,
                 "duration_ms": duration_ms,
                 "request_id": current.get(),
-                "remote_ip": client_address(request),
+                "remote_ip": client_ip(request),
                 "user_id": user_id(request) if response is not None else None,
                 "bytes": response_bytes(response) if response is not None else None,
             },

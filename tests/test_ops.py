@@ -54,6 +54,7 @@ for module, env in json.loads(sys.argv[1]):
             "TASKS": s.TASKS,
             "DATABASES": {"default": {"ENGINE": s.DATABASES["default"]["ENGINE"]}},
             "INSTANCES": s.INSTANCES,
+            "PROXY_COUNT": s.PROXY_COUNT,
             "formatter": s.LOGGING["handlers"]["console"]["formatter"],
         })
     os.environ.clear()
@@ -66,6 +67,7 @@ SHARED = {
     "AWS_STORAGE_BUCKET_NAME": "site-media",
     "DATABASE_URL": "postgres://site:pw@db.internal:5432/site_cms",
     "INSTANCES": "3",
+    "AXES_PROXY_COUNT": "1",
 }
 
 
@@ -201,7 +203,7 @@ def test_while_redis_is_away_sessions_come_from_the_database(django_user_model):
 
 # -- The deploy checks for several servers ----------------------------------------------
 
-OURS = {f"site_cms.W10{n}" for n in range(1, 7)}
+OURS = {f"site_cms.W10{n}" for n in range(1, 8)}
 SQLITE = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}}
 POSTGRES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}
 
@@ -250,6 +252,7 @@ def test_the_settings_the_readme_gives_for_several_servers_pass(made):
     shared = made[0]
     assert shared["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     keys = ("CACHES", "STORAGES", "TASKS", "DATABASES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS")
+    keys += ("PROXY_COUNT",)
     assert warned(INSTANCES=shared["INSTANCES"], **{key: shared[key] for key in keys}) == set()
 
 
@@ -261,6 +264,7 @@ def test_each_warning_says_what_to_set():
     assert "REDIS_URL" in hints["site_cms.W102"] and "REDIS_URL" in hints["site_cms.W103"]
     assert "TASKS_BACKEND" in hints["site_cms.W105"]
     assert "DATABASE_URL" in hints["site_cms.W106"]
+    assert "AXES_PROXY_COUNT" in hints["site_cms.W107"]
     assert all("INSTANCES is 2" in message.msg for message in messages)
 
 
@@ -349,7 +353,7 @@ def test_a_404_and_a_500_are_logged_with_their_status_and_the_error_with_its_id(
 @pytest.mark.django_db
 def test_the_user_and_a_trusted_proxys_client_address_are_logged(staff_client, log_lines):
     staff_client.get("/admin/", headers={"X-Forwarded-For": "198.51.100.7"})
-    with override_settings(AXES_IPWARE_PROXY_COUNT=1):
+    with override_settings(PROXY_COUNT=1):
         Client().get("/healthz", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"})
     staff, reader = _requests(log_lines())
     assert staff["user_id"] is not None and staff["remote_ip"] == "127.0.0.1"

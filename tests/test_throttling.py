@@ -61,6 +61,44 @@ def test_five_failures_from_one_address_lock_that_address(client, author):
     assert log_in(client, "admin", "right-one", address="198.51.100.7").status_code == 302
 
 
+def forwarded(client, username, password, chain, balancer="10.0.0.2"):
+    """A login through a load balancer at ``balancer`` that appended the address it was
+    reached from to what the client sent as X-Forwarded-For."""
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password},
+        REMOTE_ADDR=balancer,
+        headers={"X-Forwarded-For": chain},
+    )
+
+
+def test_behind_a_load_balancer_each_reader_is_counted_apart(client, author, settings):
+    settings.PROXY_COUNT = 1
+    # One reader guesses five times, writing a new made-up address before the real one
+    # each time: the balancer's appended address is what counts.
+    for n in range(5):
+        forwarded(client, f"guess-{n}", "wrong", f"192.0.2.{n}, 203.0.113.5")
+    assert forwarded(client, "admin", "right-one", "203.0.113.5").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    # Another reader through the same balancer is not locked out.
+    assert forwarded(client, "admin", "right-one", "198.51.100.7").status_code == 302
+
+
+def test_without_a_proxy_a_forwarded_header_is_never_believed(client, author, settings):
+    settings.PROXY_COUNT = 0
+    for n in range(5):
+        forwarded(client, f"guess-{n}", "wrong", f"192.0.2.{n}", balancer="203.0.113.5")
+    response = forwarded(client, "admin", "right-one", "198.51.100.7", balancer="203.0.113.5")
+    assert response.status_code == 429
+
+
+def test_a_forwarded_value_that_is_no_address_falls_back_to_the_connection(client, settings):
+    settings.PROXY_COUNT = 1
+    response = forwarded(client, "nobody", "wrong", "<script>, not-an-ip")
+    assert response.status_code == 200  # the form again, no error page
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+
+
 def test_a_success_clears_the_count(client, author):
     for _ in range(4):
         log_in(client, "admin", "wrong")

@@ -180,6 +180,7 @@ def topology(tmp_path, s3_server):  # noqa: F811
         SITE_URL="https://example.com",
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
         INSTANCES="2",
+        AXES_PROXY_COUNT="1",
         LOG_FORMAT="json",
     )
     site = Topology(tmp_path, env)

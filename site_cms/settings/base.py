@@ -115,13 +115,12 @@ AXES_VERBOSE = False
 # Failures are what counts; successful logins are not logged (the admin's own log says
 # who changed what).
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a proxy, the client's address is the last one it adds to X-Forwarded-For
-# (AXES_PROXY_COUNT=1); without one, REMOTE_ADDR. Never trust the header otherwise: a
-# client could name any address and never be locked out.
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address, for the login throttle and every other one and the request log
+# (core/client_ip.py): REMOTE_ADDR; behind AXES_PROXY_COUNT proxies that append to
+# X-Forwarded-For (1 behind one nginx), the address the outermost of them appended.
+# Never what a client wrote there: it could name any address and never be locked out.
+PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 
 ROOT_URLCONF = "site_cms.urls"
 WSGI_APPLICATION = "site_cms.wsgi.application"
