@@ -8,6 +8,7 @@ the number of posts, links or warnings: tests/test_desk_attention.py pins the co
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from essays.models import Writing
@@ -68,10 +69,11 @@ def _expiring_links(posts):
     return list(soon.select_related("writing").order_by("expires_at", "pk")[: SHOWN + 1])
 
 
-def _go_lives(posts):
-    """Go-lives of ``posts`` whose side effects failed or are overdue, each with the
-    first line of its last error."""
-    found = list(GoLive.objects.needing_attention().filter(writing__in=posts)[: SHOWN + 1])
+def _go_lives(posts, deleted):
+    """Go-lives of ``posts`` (and, if ``deleted``, of deleted posts) whose side effects
+    failed or are overdue, each with the first line of its last error."""
+    whose = Q(writing__in=posts) | Q(writing__isnull=True) if deleted else Q(writing__in=posts)
+    found = list(GoLive.objects.needing_attention().filter(whose)[: SHOWN + 1])
     for go_live in found:
         go_live.error_line = next(iter(go_live.last_error.strip().splitlines()), "")
         go_live.overdue = go_live.state == GoLive.State.PENDING
@@ -100,7 +102,8 @@ def desk(user):
     if can_publish and user.has_perm("transfer.view_importrun"):  # every author's files
         imports = _import_warnings()
     links = _expiring_links(posts) if user.has_perm("editorial.view_previewlink") else []
-    go_lives = _go_lives(posts) if user.has_perm("golive.view_golive") else []
+    # Records of deleted posts name no author: for those who publish, as the images.
+    go_lives = _go_lives(posts, can_publish) if user.has_perm("golive.view_golive") else []
     notes = []
     if user.has_perm("editorial.view_editornote"):
         notes = EditorNote.objects.filter(writing__in=posts).select_related("writing", "created_by")

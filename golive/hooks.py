@@ -58,6 +58,9 @@ class Event:
     feeds: tuple
     action: str = LIVE  # LIVE: the post went live; GONE: it went away
     unpublished_at: str | None = None  # when it went away (GONE only)
+    deleted: bool = False  # GONE because the post was deleted
+    # The pages to purge, fixed when the post was deleted (purge_urls can no longer ask).
+    purge: tuple = ()
 
     @property
     def name(self):
@@ -68,9 +71,14 @@ class Event:
         """The event as the webhooks' JSON: its name, then its fields."""
         data = {"event": self.name, **asdict(self)}
         del data["action"]  # "event" says it
+        del data["purge"]
         if self.action != GONE:
-            del data["unpublished_at"]
+            del data["unpublished_at"], data["deleted"]
         return data
+
+    def snapshot(self):
+        """The event as JSON data, for a record whose post is being deleted."""
+        return asdict(self)
 
     @classmethod
     def of(cls, writing, publish_at, action=LIVE, unpublished_at=None):
@@ -95,6 +103,9 @@ class Event:
     def for_record(cls, record):
         """The event of a ``GoLive`` record; a "gone" one carries the publish time of the
         go-live it ends."""
+        if record.event is not None:  # its post was deleted
+            event = record.event
+            return cls(**{**event, "feeds": tuple(event["feeds"]), "purge": tuple(event["purge"])})
         writing = record.writing.specific
         if record.kind != GONE:
             return cls.of(writing, record.publish_at)
@@ -183,7 +194,9 @@ def purge_urls(event):
     Markdown twin, the home page and the lists (the writing hub, the blog, its section,
     its tags, the podcast if it has audio), their feeds, the sitemap. (Pages past the
     first of each list, and the sidebars of other pages, are left to the CDN's own
-    expiry.)"""
+    expiry.) For a deleted post, those fixed as it was deleted."""
+    if event.purge:
+        return list(event.purge)
     names = ["home", "writing", "essays:blog", "essays:tags", "sitemap"]
     names += ["feeds:all", "feeds:all-json"]
     pages = [(name, {}) for name in names]

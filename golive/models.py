@@ -12,7 +12,8 @@ the sweep writes the place after the newest row it read: of two workers that rea
 same history, only one can write the next row, whatever time each gives it. The task
 that runs the hooks is enqueued in the same transaction, so a row never exists without
 its task. A post with no "live" row (a draft, the imported archive) never gets a "gone"
-one.
+one. A post deleted while its newest row is "live" goes away then: its rows go with it,
+and one "gone" row is left with no post, carrying the event as it was (``event``).
 """
 
 from datetime import timedelta
@@ -69,9 +70,15 @@ class GoLive(models.Model):
         FAILED = "failed", "Failed"
 
     # Deleted with the post by golive/apps.py, not by a cascade: the admin would then ask
-    # whoever deletes a post for the right to delete its go-live records too.
+    # whoever deletes a post for the right to delete its go-live records too. Empty on
+    # the one record a live post's deletion leaves: its going away, told from ``event``.
     writing = models.ForeignKey(
-        Writing, on_delete=models.DO_NOTHING, db_constraint=False, related_name="go_lives"
+        Writing,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="go_lives",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.LIVE)
     # The event's time: the post's publish time for "live", the moment it went away for
@@ -86,6 +93,9 @@ class GoLive(models.Model):
     # The hooks that have run (their dotted paths): a retry runs only the others.
     hooks_done = models.JSONField(default=list, blank=True)
     last_error = models.TextField(blank=True)
+    # The event as it was when its post was deleted (golive.hooks.Event's fields): what
+    # the hooks are told, since the post is not there to ask. Empty otherwise.
+    event = models.JSONField(null=True, blank=True, editable=False)
 
     objects = GoLiveQuerySet.as_manager()
 
@@ -98,17 +108,26 @@ class GoLive(models.Model):
 
     def __str__(self):
         what = "gone" if self.kind == self.Kind.GONE else "live"
-        return f"{self.writing} {what} at {self.publish_at:%Y-%m-%d %H:%M}"
+        return f"{self.post_name} {what} at {self.publish_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         # The sweep always says which place it read; a record made by hand (a test, a
         # shell) takes the next one.
-        if self.seq is None:
+        if self.seq is None and self.writing_id is None:
+            self.seq = 1
+        elif self.seq is None:
             last = GoLive.objects.filter(writing_id=self.writing_id).aggregate(
                 last=models.Max("seq")
             )["last"]
             self.seq = (last or 0) + 1
         super().save(*args, **kwargs)
+
+    @property
+    def post_name(self):
+        """The post's title; a deleted one's as it was, marked so."""
+        if self.writing_id is None and self.event:
+            return f"{self.event['title']} (deleted)"
+        return str(self.writing)
 
     def went_live(self):
         """For a "gone" record: the "live" one it ends (None if there is none)."""

@@ -3,6 +3,8 @@ running their hooks."""
 
 import logging
 import traceback
+from dataclasses import replace
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,7 +14,7 @@ from django.utils import timezone
 from core.tasks import retrying_task
 from essays.models import Writing
 
-from .hooks import Event, hooks
+from .hooks import GONE, Event, hooks, purge_urls
 from .models import GoLive, Tracking
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,23 @@ def sweep():
     if made:
         logger.info("Go-live: %d post(s) went live or away", len(made))
     return made
+
+
+def deleted_event(writing):
+    """For a post about to be deleted: the event of its going away if its newest record
+    is "live" (it is public, or went away a moment ago, unseen yet), else None. Made while
+    the post is still there to ask: its title, URL, and the pages to purge."""
+    newest = GoLive.objects.filter(writing_id=writing.pk).order_by("-seq").first()
+    if newest is None or newest.kind != Kind.LIVE:
+        return None
+    event = Event.of(writing.specific, newest.publish_at, GONE, timezone.now())
+    return replace(event, deleted=True, purge=tuple(purge_urls(event)))
+
+
+def record_deleted(event):
+    """The one record a deleted live post leaves: its going away, told from ``event``."""
+    at = datetime.fromisoformat(event.unpublished_at)
+    return _record(writing=None, kind=Kind.GONE, publish_at=at, seq=1, event=event.snapshot())
 
 
 @retrying_task

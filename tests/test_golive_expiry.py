@@ -388,3 +388,74 @@ def test_two_real_workers_run_an_expiry_once(worker_site):  # noqa: F811
         lag = arrivals[[body["event"] for body in sent].index("post.unpublished")] - expire_at
         print(f"post.unpublished {lag:.2f} s after expire_at (2 workers, 0.5 s clock)")
         assert 0 <= lag < 60
+
+
+# A live post deleted
+
+
+def test_deleting_a_live_post_in_the_admin_tells_the_hooks_it_went_away(
+    wired,  # noqa: F811
+    settings,
+    admin_client,
+):
+    settings.CDN_PURGE_URL = wired.url + "/purge"
+    post = live_post(title="Taken down", slug="taken-down", tags=[TagFactory(name="bread")])
+    response = admin_client.post(f"/admin/essays/essay/{post.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    published, unpublished = hook_events(wired)
+    assert (published["event"], unpublished["event"]) == ("post.published", "post.unpublished")
+    assert "deleted" not in published and unpublished["deleted"] is True
+    assert unpublished["url"] == "https://example.com/taken-down/"
+    assert unpublished["title"] == "Taken down"
+    assert unpublished["published_at"] == published["published_at"]
+    assert "purge" not in unpublished
+    # The purge names the post's own list pages, found while it was still there.
+    gone_purge = json.loads(wired.to("/purge")[1])["urls"]
+    assert "https://example.com/taken-down/" in gone_purge
+    assert "https://example.com/tags/bread/" in gone_purge
+    [record] = GoLive.objects.all()
+    assert (record.writing_id, record.kind, record.state) == (None, GONE, "done")
+    assert record.post_name == "Taken down (deleted)"
+    assert sweep() == []  # nothing more to tell
+    assert len(hook_events(wired)) == 2
+    # The admin lists it, by its old title.
+    listed = admin_client.get("/admin/golive/golive/")
+    assert listed.status_code == 200
+    assert "Taken down (deleted)" in listed.content.decode()
+    assert admin_client.get(f"/admin/golive/golive/{record.pk}/change/").status_code == 200
+
+
+def test_deleting_a_post_that_is_not_live_tells_nothing(wired):  # noqa: F811
+    EssayFactory(status="draft").delete()
+    EssayFactory(status="published", publish_at=timezone.now() + timedelta(days=1)).delete()
+    withdrawn = live_post()
+    withdrawn.status = "draft"
+    withdrawn.save()
+    [went_away] = sweep()
+    withdrawn.delete()  # it went away already, and was told
+    assert [event["event"] for event in hook_events(wired)] == [
+        "post.published",
+        "post.unpublished",
+    ]
+    assert not GoLive.objects.exists()
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_deleted_posts_failed_going_away_needs_attention(wired, settings, admin_user, client):  # noqa: F811
+    from editorial.desk import desk
+
+    settings.TASK_MAX_ATTEMPTS = 1
+    post = live_post(title="Gone for good")
+    run_worker_here()
+    wired.status = 500
+    post.delete()
+    run_worker_here()
+    [record] = GoLive.objects.needing_attention()
+    assert (record.writing_id, record.state) == (None, "failed")
+    assert [item.post_name for item in desk(admin_user)["go_lives"]] == ["Gone for good (deleted)"]
+    client.force_login(admin_user)
+    home = client.get("/admin/")
+    assert home.status_code == 200
+    assert "Gone for good (deleted): side effects" not in home.content.decode()
+    assert "Gone for good (deleted)</th>" in home.content.decode()
+    assert health() == {"ok": True, "failed": 1, "overdue": 0}
