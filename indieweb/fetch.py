@@ -3,6 +3,7 @@ and (unless ``WEBMENTION_ALLOW_PRIVATE_HOSTS``) no address on a private network,
 mention cannot make the site read its own internals. What is read is parsed for links,
 never rendered."""
 
+import http.client
 import ipaddress
 import socket
 import urllib.request
@@ -24,12 +25,12 @@ class FetchError(Exception):
 
 
 def _public_host(url):
-    host = urlsplit(url).hostname or ""
     if settings.WEBMENTION_ALLOW_PRIVATE_HOSTS:
         return True
     try:
+        host = urlsplit(url).hostname or ""
         infos = socket.getaddrinfo(host, None)
-    except OSError:
+    except (OSError, ValueError, UnicodeError):
         return False
     return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
 
@@ -66,8 +67,8 @@ def request(url, data=None):
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html, */*;q=0.5"}
     if data is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    req = urllib.request.Request(url, data=data, headers=headers)
     try:
+        req = urllib.request.Request(url, data=data, headers=headers)
         with _opener.open(req, timeout=TIMEOUT) as response:
             raw = response.read(MAX_BYTES + 1)
             if len(raw) > MAX_BYTES:
@@ -79,7 +80,9 @@ def request(url, data=None):
                 {k.lower(): v for k, v in response.headers.items()},
                 raw.decode(charset, errors="replace"),
             )
-    except OSError as error:  # URLError, HTTPError, timeouts
+    # URLError, HTTPError, timeouts; a URL http.client refuses (InvalidURL), an answer
+    # it cannot read (HTTPException), a bad port or host (ValueError, UnicodeError).
+    except (OSError, ValueError, UnicodeError, http.client.HTTPException) as error:
         raise FetchError(f"{url}: {error}") from error
 
 

@@ -1,7 +1,6 @@
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from core.throttle import Throttle
 
@@ -16,10 +15,17 @@ RECEIVING = Throttle("webmention", limit=30, seconds=60)
 
 
 @csrf_exempt  # other sites post here; nothing of a session is read or changed
-@require_POST
 def webmention(request):
     """Accept ``source`` and ``target``, store the mention as pending and verify it later
-    (a task): 202 Accepted, 400 with the reason, or 429 when the address sends too many."""
+    (a task): 202 Accepted, 400 with the reason, or 429 when the address sends too many.
+    Any other method: 405, saying what the endpoint is for."""
+    if request.method != "POST":
+        response = HttpResponseNotAllowed(["POST"], content_type="text/plain")
+        response.content = (
+            "This is the site's Webmention endpoint (https://www.w3.org/TR/webmention/): "
+            "POST source and target, form-encoded.\n"
+        )
+        return response
     if RECEIVING.blocked(request):
         return too_many()
     RECEIVING.failed(request)  # "failed" is the Throttle's word for "counted"

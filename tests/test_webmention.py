@@ -23,6 +23,7 @@ from golive.tasks import sweep
 from indieweb import fetch
 from indieweb.models import Mention
 from indieweb.sending import send_webmentions
+from indieweb.tasks import verify_mention
 
 from .factories import EssayFactory
 from .test_tasks_queue import DATABASE_TASKS, run_worker_here
@@ -147,6 +148,18 @@ def test_a_mention_is_stored_pending_then_verified(
         ("javascript:alert(1)", TARGET, "source must be"),
         ("http://testserver/other/", TARGET, "source is on this site"),
         ("", TARGET, "source must be"),
+        # What PostgreSQL or http.client would refuse later, refused with a reason now.
+        ("https://elsewhere.example/a\x00b", TARGET, "control character"),
+        ("https://exa mple.com/", TARGET, "control character"),
+        ("https://elsewhere.example/" + "a" * 2000, TARGET, "longer than 2000"),
+        ("https://elsewhere.example/a", TARGET + "?" + "q" * 2000, "target is longer"),
+        ("https://user:pw@elsewhere.example/a", TARGET, "user name or password"),
+        ("https://elsewhere.example:99999/a", TARGET, "port or host"),
+        ("https://ex%ZZample.com/a", TARGET, "no valid host name"),
+        ("https://-bad-.example/a", TARGET, "no valid host name"),
+        ("http://127.0.0.1:9/a", TARGET, "not on a public network"),
+        ("http://[::1]/a", TARGET, "not on a public network"),
+        ("http://10.0.0.5/a", TARGET, "not on a public network"),
     ],
 )
 def test_bad_mentions_are_refused(client, post, source, target, reason):
@@ -164,8 +177,17 @@ def test_a_post_not_public_cannot_be_mentioned(client, trait):
     )
 
 
-def test_the_endpoint_takes_posts_only(client):
-    assert client.get(reverse("indieweb:webmention")).status_code == 405
+def test_the_endpoint_takes_posts_only_and_says_so(client):
+    response = client.get(reverse("indieweb:webmention"))
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert "Webmention endpoint" in response.text and "POST source and target" in response.text
+
+
+def test_a_post_without_the_slash_is_not_redirected(client, post):
+    response = client.post(
+        "/webmention", {"source": "https://elsewhere.example/a", "target": TARGET}
+    )
+    assert response.status_code == 202
 
 
 @pytest.mark.parametrize(
@@ -200,9 +222,29 @@ def test_a_source_on_a_private_network_is_never_fetched(
 ):
     settings.WEBMENTION_ALLOW_PRIVATE_HOSTS = False
     elsewhere.pages["/reply"] = (200, {}, replying(TARGET))
-    send(client, elsewhere.url + "/reply", capture=django_capture_on_commit_callbacks)
+    # A name, accepted; the address it resolves to is checked as it is fetched.
+    source = elsewhere.url.replace("127.0.0.1", "localhost") + "/reply"
+    assert send(client, source, capture=django_capture_on_commit_callbacks).status_code == 202
     mention = Mention.objects.get()
     assert (mention.status, "not a public host" in mention.error) == ("invalid", True)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "http://elsewhere.example:99999/a",
+        "http://user:pw@elsewhere.example/a",
+        "http://elsewhere.example/a b",
+        "http://[zz]/a",
+    ],
+)
+def test_a_stored_source_that_cannot_be_fetched_is_invalid_not_retried(post, settings, source):
+    """A mention stored before the endpoint checked so much: its check ends, no retry."""
+    settings.WEBMENTION_ALLOW_PRIVATE_HOSTS = True
+    mention = Mention.objects.create(writing=post, source=source, target=TARGET)
+    assert verify_mention.call(mention.pk) == "invalid"
+    mention.refresh_from_db()
+    assert mention.status == "invalid" and mention.error
 
 
 def _moderate(admin_client, mention, action):
