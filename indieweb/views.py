@@ -27,7 +27,7 @@ def webmention(request):
         )
         return response
     if RECEIVING.blocked(request):
-        return too_many()
+        return too_many(request)
     RECEIVING.failed(request)  # "failed" is the Throttle's word for "counted"
     source = request.POST.get("source", "").strip()
     target = request.POST.get("target", "").strip()
@@ -46,13 +46,13 @@ def webmention(request):
     return HttpResponse("Accepted: it will be verified.\n", status=202, content_type="text/plain")
 
 
-def too_many():
-    # The window began at this address's first counted POST: waiting its whole length is
-    # always enough (the Throttle does not keep when it began).
+def too_many(request):
+    """429, with the seconds until this address's window ends."""
+    wait = max(1, RECEIVING.retry_after(request))
     response = HttpResponse(
-        "Too many Webmentions from this address: try again in a minute.\n",
+        f"Too many Webmentions from this address: try again in {wait} s.\n",
         status=429,
         content_type="text/plain",
     )
-    response["Retry-After"] = str(RECEIVING.seconds)
+    response["Retry-After"] = str(wait)
     return response
