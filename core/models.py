@@ -64,6 +64,16 @@ class SiteSettings(models.Model):
             "(podcast:locked). Untick it while moving the show to another host."
         ),
     )
+    podcast_guid = models.UUIDField(
+        _("podcast GUID"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The show's identity in podcast apps (podcast:guid), made once from the "
+            "feed's address; it stays when the site moves. Change it only to keep the "
+            "GUID the show had elsewhere."
+        ),
+    )
     rel_me_links = models.TextField(
         _("profiles elsewhere (rel=me)"),
         blank=True,

@@ -234,9 +234,7 @@ class PodcastFeed(WritingFeed):
             "itunes_author": channel.site.author_name,
             "itunes_category": channel.site.podcast_category,
             "itunes_explicit": "true" if channel.site.podcast_explicit else "false",
-            "podcast_guid": podcast.podcast_guid(
-                channel.request.build_absolute_uri(reverse("feeds:podcast"))
-            ),
+            "podcast_guid": podcast.show_guid(channel.site),
             "podcast_locked": "yes" if channel.site.podcast_locked else "no",
         }
 

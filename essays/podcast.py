@@ -12,6 +12,7 @@ import uuid
 from html import unescape
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,6 +34,14 @@ def podcast_guid(feed_url):
     """The show's podcast:guid: a UUIDv5 of the feed URL without its scheme and final slashes."""
     parts = urlsplit(feed_url)
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, f"{parts.netloc}{parts.path}".rstrip("/")))
+
+
+def show_guid(site):
+    """The show's GUID: the one kept in the site settings, else the one made from the
+    feed's public address (``SITE_URL``, never the host a request named)."""
+    if site.podcast_guid:
+        return str(site.podcast_guid)
+    return podcast_guid(settings.SITE_URL + reverse("feeds:podcast"))
 
 
 def episode_html(post):

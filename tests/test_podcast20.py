@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -58,8 +59,8 @@ def show():
     )
 
 
-def channel_of(client):
-    response = client.get(FEED)
+def channel_of(client, **headers):
+    response = client.get(FEED, **headers)
     assert response.status_code == 200
     return ET.fromstring(response.content).find("channel")
 
@@ -100,7 +101,7 @@ def test_every_required_itunes_and_podcasting_20_element(client, show):
     assert channel.findtext(itunes("author")) == "Ada Author"
     assert channel.find(itunes("owner")).findtext(itunes("email")) == "ada@example.com"
     # Podcasting 2.0's.
-    assert channel.findtext(podcast("guid")) == podcast_guid("http://testserver/podcast/index.xml")
+    assert channel.findtext(podcast("guid")) == podcast_guid(settings.SITE_URL + FEED)
     locked = channel.find(podcast("locked"))
     assert (locked.text, locked.get("owner")) == ("yes", "ada@example.com")
     person = channel.find(podcast("person"))
@@ -140,6 +141,45 @@ def test_the_podcast_feed_is_valid_to_feedparser(client, show):
     assert parsed.feed.podcast_person == {"href": "http://testserver/podcast/", "role": "host"}
     assert parsed.feed.image.href == "http://testserver/media/podcast/cover.jpg"
     assert all(entry.enclosures for entry in parsed.entries)
+
+
+def test_the_show_guid_never_follows_the_host_a_request_names(client, show, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "www.example.com"]
+    settings.SITE_URL = "https://example.com"
+    made = podcast_guid("https://example.com/podcast/index.xml")
+    for host in ("testserver", "www.example.com"):
+        assert channel_of(client, HTTP_HOST=host).findtext(podcast("guid")) == made
+
+
+def test_the_show_guid_is_kept_when_the_site_moves(admin_client, client, show, settings):
+    settings.SITE_URL = "https://old.example"
+    url = reverse("admin:core_sitesettings_change", args=[show.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name != "podcast_artwork"
+    }
+    data["podcast_guid"] = ""
+    assert admin_client.post(url, data).status_code == 302
+    show.refresh_from_db()
+    assert str(show.podcast_guid) == podcast_guid("https://old.example/podcast/index.xml")
+    settings.SITE_URL = "https://new.example"
+    assert channel_of(client).findtext(podcast("guid")) == str(show.podcast_guid)
+
+
+def test_the_migration_keeps_the_guid_the_feed_had(settings):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    settings.SITE_URL = "https://example.com"
+    SiteSettings.objects.create(author_name="Ada")
+    migration = import_module("core.migrations.0004_podcast_guid")
+    migration.keep_the_guid(apps, None)
+    assert str(SiteSettings.load().podcast_guid) == podcast_guid(
+        "https://example.com/podcast/index.xml"
+    )
 
 
 def test_an_unlocked_show_says_no(client, show):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import SiteSettings
+from essays.podcast import show_guid
 from images.forms import RasterImageField
 from images.processing import save_image
 
@@ -88,6 +89,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                     "podcast_category",
                     "podcast_explicit",
                     "podcast_locked",
+                    "podcast_guid",
                 ],
             },
         ),
@@ -115,6 +117,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:core_sitesettings_change", args=[settings.pk]))
 
     def save_model(self, request, obj, form, change):
+        if not obj.podcast_guid:  # made once, then kept whatever the site's address
+            obj.podcast_guid = show_guid(obj)
         if "podcast_artwork" in form.changed_data and obj.podcast_artwork:
             # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
             save_image(obj.podcast_artwork, renditions=False)
