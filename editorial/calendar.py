@@ -11,12 +11,21 @@ from django.utils.translation import gettext_lazy as _
 RECENT_DAYS = 14
 
 
+# The months a calendar shows: its grid reaches into the weeks before and after, and its
+# links to the months on either side, none of which may leave what a date can hold.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
+
 def parse_month(value):
-    """``YYYY-MM`` to the first day of that month; this month when missing or malformed."""
+    """``YYYY-MM`` to the first day of that month; this month when missing, malformed or
+    outside the years 1000 to 9998."""
     try:
-        return datetime.strptime(value or "", "%Y-%m").date()
+        month = datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:
+        month = None
+    if month is None or not FIRST_YEAR <= month.year <= LAST_YEAR:
         return timezone.localdate().replace(day=1)
+    return month
 
 
 def _day_bounds(first, last):

@@ -3,7 +3,8 @@ it runs after every ``migrate`` (post_migrate, connected in editorial/apps.py).
 
 - Author: everything.
 - Editor: edits, publishes and schedules everything; manages tags, books and pages;
-  moderates received Webmentions (approves, rejects, deletes them).
+  moderates received Webmentions (approves, rejects, deletes them); sees the go-live
+  records of every post.
 - Contributor: writes and edits their own drafts; cannot publish, schedule, or edit a
   published post (the admin enforces "their own" and "drafts"; see editorial/admin/).
 """
@@ -36,6 +37,9 @@ EDITOR = [
     # Received Webmentions: read, approved or rejected (a change), deleted; never added
     # (they come through the endpoint; indieweb/admin.py refuses an add to anyone).
     *_perms("indieweb", ["mention"], ["view", "change", "delete"]),
+    # The go-live records (read only for everyone): an editor who schedules a post sees,
+    # on the desk and under Go-live, when its side effects failed or are late.
+    ("golive", "view_golive"),
 ]
 CONTRIBUTOR = [
     *_perms("essays", WRITING_TYPES, ["add", "change", "view"]),

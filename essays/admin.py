@@ -30,6 +30,18 @@ class MergeForm(forms.Form):
         help_text=_("Every post of the other tags gets this one; their pages redirect here."),
     )
 
+    def __init__(self, *args, selected=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.selected = {tag.pk for tag in selected}
+
+    def clean_into(self):
+        into = self.cleaned_data["into"]
+        if not self.selected - {into.pk}:
+            raise forms.ValidationError(
+                _("Choose a tag other than the one to merge: a tag cannot merge into itself.")
+            )
+        return into
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
@@ -53,7 +65,7 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Merge into another tag…"), permissions=["change", "delete"])
     def merge(self, request, queryset):
-        form = MergeForm(request.POST if "apply" in request.POST else None)
+        form = MergeForm(request.POST if "apply" in request.POST else None, selected=queryset)
         if form.is_valid():
             into = form.cleaned_data["into"]
             merged = [tag for tag in queryset if tag.pk != into.pk]
@@ -67,7 +79,7 @@ class TagAdmin(admin.ModelAdmin):
             messages.success(
                 request,
                 _("Merged %(tags)s into “%(into)s”; their pages redirect to its page.")
-                % {"tags": ", ".join(f"“{tag.name}”" for tag in merged) or "—", "into": into},
+                % {"tags": ", ".join(f"“{tag.name}”" for tag in merged), "into": into},
             )
             return None
         context = {

@@ -128,6 +128,8 @@ RIGHTS = {
         "core.SiteSettings": READ,
         # Moderates received Webmentions, as the author does (editorial/roles.py).
         "indieweb.Mention": rights(view=ALL, change=ALL, delete=ALL),
+        # Sees each post's go-live records, as the author does.
+        "golive.GoLive": READ,
     },
     "contributor": {
         # Their own posts; only their own drafts open, change or restore; nothing deletes.

@@ -2,9 +2,13 @@
 never edited), listed on the admin home's desk; a contributor sees and answers the
 notes on their own posts, and no one else's."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from editorial.models import EditorNote
 
@@ -55,6 +59,12 @@ def test_an_editor_leaves_a_note_on_the_form_and_it_reads_back(client, ed):
     assert "Tighten the ending?</textarea>" not in page
     assert 'name="editor_notes-0-text"' not in page  # the note, read-only
     assert 'name="editor_notes-1-text"' in page  # and a box for the next one
+    # When it was written, in words; the empty row of the next one has no time.
+    written = timezone.localtime(note.created)
+    assert date_format(written, "j F Y, H:i") in page
+    next_row = page[page.index('name="editor_notes-1-text"') :]
+    next_row = next_row[: next_row.index("</tr>")]
+    assert re.search(r'class="field-written">\s*<p>\s*</p>', next_row), next_row
 
 
 def test_saving_without_the_notes_data_still_saves_the_post(client, ed):

@@ -471,6 +471,13 @@ def test_the_calendar_shows_the_month_and_the_queue(editor):
     assert reverse("admin:essays_essay_change", args=[scheduled.pk]) in html
 
 
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "x", "99999-01"])
+def test_a_month_out_of_range_or_malformed_shows_this_month(editor, month):
+    response = editor.get(reverse("admin:essays_writing_calendar"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["month"]["first"] == timezone.localdate().replace(day=1)
+
+
 def test_rescheduling_from_the_calendar(editor):
     post = EssayFactory(scheduled=True)
     url = reverse("admin:essays_writing_reschedule", args=[post.pk])

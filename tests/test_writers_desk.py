@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from editorial.models import PreviewLink
 from essays.models import DevReflection, Essay, Tag
 from images.models import Image
 
-from .factories import DevReflectionFactory, EssayFactory, TagFactory
+from .factories import ArticleAnalysisFactory, DevReflectionFactory, EssayFactory, TagFactory
 from .test_editorial import ADD_ESSAY, INLINES, at, essay_form, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +340,18 @@ def test_merging_ai_into_artificial_intelligence_moves_posts_and_redirects(edito
     assert answer.status_code == 301 and answer["Location"] == "/tags/artificial-intelligence/"
 
 
+def test_a_tag_cannot_merge_into_itself(editor):
+    work = TagFactory(name="work")
+    post = EssayFactory(tags=[work])
+    url = reverse("admin:essays_tag_changelist")
+    data = {"action": "merge", ACTION_CHECKBOX_NAME: [work.pk], "index": 0, "apply": "1"}
+    page = editor.post(url, {**data, "into": work.pk})
+    assert page.status_code == 200  # the form again, saying why
+    assert "cannot merge into itself" in page.content.decode()
+    assert [t.slug for t in post.tags.all()] == ["work"]
+    assert not list(get_messages(page.wsgi_request))
+
+
 def test_renaming_a_tag_keeps_its_old_page(editor, client):
     tag = TagFactory(name="ml")
     EssayFactory(tags=[tag])
@@ -361,6 +374,9 @@ def test_all_writing_searches_the_body_and_filters_scheduled_and_tags(editor):
     tagged = EssayFactory(title="Tagged", tags=[TagFactory(name="rare-tag")])
     found = editor.get(ALL_WRITING, {"q": "lighthouses"}).context["cl"].result_list
     assert [p.title for p in found] == ["Plain"]
+    analysis = ArticleAnalysisFactory(source_url="https://journal.example/on-tides")
+    found = editor.get(ALL_WRITING, {"q": "journal.example/on-tides"}).context["cl"].result_list
+    assert [p.pk for p in found] == [analysis.pk]
     scheduled = editor.get(ALL_WRITING, {"state": "scheduled"}).context["cl"].result_list
     assert [p.pk for p in scheduled] == [soon.pk]
     by_tag = editor.get(ALL_WRITING, {"tag": "rare-tag"}).context["cl"].result_list

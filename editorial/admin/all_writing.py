@@ -36,6 +36,7 @@ class AllWritingAdmin(admin.ModelAdmin):
         "articleanalysis__quote",
         "articleanalysis__source_title",
         "articleanalysis__source_author",
+        "articleanalysis__source_url",
         "tags__name",
     ]
     actions = bulk.ACTIONS

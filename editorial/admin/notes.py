@@ -7,6 +7,8 @@ adding no note, so that saving the post never fails for want of it.
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import EditorNote
@@ -27,14 +29,21 @@ class EditorNoteInline(admin.TabularInline):
     formset = NoteFormSet
     fk_name = "writing"
     extra = 1
-    fields = ["text", "created_by", "created"]
-    readonly_fields = ["created_by", "created"]
+    fields = ["text", "created_by", "written"]
+    readonly_fields = ["created_by", "written"]
     verbose_name = _("note for editors")
     verbose_name_plural = _("notes for editors (staff only; readers never see them)")
     classes = ["editor-notes"]
 
     def has_change_permission(self, request, obj=None):
         return False  # a note stands as written
+
+    @admin.display(description=_("written"))
+    def written(self, note):
+        """When a saved note was written; nothing for the empty row of a new one."""
+        if note is None or note.pk is None:
+            return ""
+        return date_format(timezone.localtime(note.created), "DATETIME_FORMAT")
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {"text": admin.widgets.AdminTextareaWidget(attrs={"rows": 2})}

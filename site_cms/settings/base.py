@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     # Search's stored vector column; harmless on SQLite.
     "django.contrib.postgres",
     "markdownx",
@@ -225,6 +226,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# Times without "a.m." and its full stop (core/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["core.formats"]
 # The author's own time zone: publish times are entered and shown in it.
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
