@@ -173,5 +173,9 @@ def _use_alt(image, use):
     if image.decorative:
         return _("(decorative)")
     if image.alt.strip():
-        return _("alt from the library")
+        return format_html(
+            '{} <span class="image-use-alt">{}</span>',
+            _("from the library:"),
+            f"“{image.alt.strip()}”",
+        )
     return _("no alt text")

@@ -76,6 +76,29 @@ class Image(models.Model):
 
             pk = self.pk
             transaction.on_commit(lambda: make_renditions.enqueue(pk), using=kwargs.get("using"))
+        self._rerender_on_new_alt(kwargs.get("using"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """A row read from the database, with the alt text it was stored with (what its
+        save compares to), when both alt and decorative were read."""
+        image = super().from_db(db, field_names, values, **kwargs)
+        image._stored_alt = image.alt_text if {"alt", "decorative"} <= set(field_names) else None
+        return image
+
+    def _rerender_on_new_alt(self, using):
+        """Posts store their HTML, rendered on save with the library's alt text wherever
+        their Markdown leaves it empty: when that text changes (or the image becomes
+        decorative), the posts that show the image are rendered again once the change is
+        committed, so readers get the new text. A post's own ``![alt](url)`` still wins."""
+        stored = getattr(self, "_stored_alt", None)  # None: not loaded with its alt text
+        if stored is None or stored == self.alt_text:
+            return
+        self._stored_alt = self.alt_text
+        from .tasks import rerender_uses
+
+        name = self.file.name
+        transaction.on_commit(lambda: rerender_uses(name), using=using)
 
     @property
     def alt_text(self):
@@ -83,8 +106,11 @@ class Image(models.Model):
         return "" if self.decorative else self.alt
 
     def markdown(self):
-        """The Markdown that puts this image in a post, with its alt text."""
-        return markdown_image(self.alt_text, self.file.url)
+        """The Markdown that puts this image in a post: ``![](url)``, the alt left empty so
+        that readers get the library's alt text (``images.postprocess``), this record
+        being the one place to correct it. The file's name in the URL says which image it
+        is to the author reading the Markdown."""
+        return f"![]({self.file.url})"
 
     def clean(self):
         super().clean()
@@ -110,9 +136,3 @@ def _url_base(storage):
     except NotImplementedError:
         return None
     return sample[:-1] if sample.endswith("/_") else None
-
-
-def markdown_image(alt, url):
-    """``![alt](url)``, the alt text made safe to sit between the brackets."""
-    alt = " ".join(alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"![{alt}]({url})"

@@ -11,7 +11,11 @@ from .models import Image
 @staff_member_required
 @require_POST
 def upload(request):
-    """The editor's image upload: ``{"image_code": "![alt](url)"}``, or errors with status 400.
+    """The editor's image upload: ``{"image_code": "![](url)"}``, or errors with status 400.
+
+    The alt text (or the decorative mark) is kept in the library record only, and the
+    Markdown leaves its alt empty: readers get the library's text, corrected there for
+    every post that shows the image (``Image.markdown``).
 
     The errors are the form's, as ``{"field": ["message", ...]}``. markdownx's script
     treats every answer as a success and, when it finds no ``image_code``, types the bare

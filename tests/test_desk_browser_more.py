@@ -91,9 +91,10 @@ def test_insert_image_uploads_it_with_alt_text_into_the_markdown_and_the_library
     assert not dialog.is_visible()
     image = Image.objects.get()
     assert (image.alt, image.decorative) == ("Gulls over the harbour at dawn", False)
-    expected = f"Before the picture.\n\n![Gulls over the harbour at dawn]({image.file.url})"
+    # The alt text is the library's alone: the Markdown leaves it empty.
+    expected = f"Before the picture.\n\n![]({image.file.url})"
     assert page.input_value("#id_body") == expected
-    # The preview shows it, with the alt text.
+    # The preview shows it, with the library's alt text.
     page.wait_for_function(
         f"() => document.querySelector({PREVIEW!r}).shadowRoot"
         ".querySelector('img[alt=\"Gulls over the harbour at dawn\"]')"
@@ -107,6 +108,7 @@ def test_insert_image_uploads_it_with_alt_text_into_the_markdown_and_the_library
     page.goto(f"{live_server.url}/admin/images/image/")
     page.locator(".field-used_in", has_text="Gulls").wait_for()
     assert page.locator("text=missing").count() == 0
+    assert page.locator(".field-alt_display", has_text="Gulls over the harbour at dawn").count()
 
 
 def test_a_share_link_opens_for_a_reviewer_without_an_account(

@@ -144,6 +144,10 @@ def params(site):
         value = getattr(site, field.name)
         if field.name in SETTING_FILES:  # its name, when its file is there to export
             value = value.name if value and default_storage.exists(value.name) else ""
+        if value is None:  # TOML has no null: an empty string, read back as None
+            value = ""
+        elif not isinstance(value, bool | int | str):  # a UUID, say: its text
+            value = str(value)
         text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value
         text = str(text).lower() if isinstance(value, bool) else text
         lines.append(f"  {field.name} = {text}")
@@ -211,7 +215,9 @@ def import_settings(root):
         if name in SETTING_FILES:
             value = given[name] and _inside(root / "static", given[name]).read_bytes()
             value = value and default_storage.save(given[name], ContentFile(value)) or ""
-        setattr(site, name, value if name in SETTING_FILES else given[name])
+        if name not in SETTING_FILES:
+            value = None if given[name] == "" and fields[name].null else given[name]
+        setattr(site, name, value)
     site.full_clean()
     site.save()
     return True

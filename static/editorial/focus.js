@@ -2,10 +2,11 @@
 
    On a writing type's form (body.app-essays.change-form with a Markdown editor), loaded
    by the writing admins' Media. A "Focus" button above the form, or Ctrl/Cmd+Shift+F,
-   puts the class desk-focus on <body>; Esc (or the button again) takes it off. The
-   styles in static/editorial/chrome.css hide the header, breadcrumbs, sidebar, footer
-   and every row but the title, the Markdown fields (each with its preview), the word
-   count and the save buttons, which stay, with messages and errors, in one wide column.
+   puts the class desk-focus on <body>; Esc (or the button again) takes it off, unless a
+   dialog is open: then Esc closes only the dialog. The styles in
+   static/editorial/chrome.css hide the header, breadcrumbs, sidebar, footer and every
+   row but the title, the Markdown fields (each with its preview), the word count and
+   the save buttons, which stay, with messages and errors, in one wide column.
    Hidden fields are still in the form and still saved. The choice is kept in this
    browser (localStorage), for every post's form.
    No inline script or event attribute: the admin's Content Security Policy forbids them. */
@@ -80,7 +81,12 @@
       if (key === "f" && event.shiftKey && (event.ctrlKey || event.metaKey) && !event.altKey) {
         event.preventDefault();
         set(!body.classList.contains(ON));
-      } else if (key === "escape" && body.classList.contains(ON) && !event.defaultPrevented) {
+      } else if (
+        key === "escape" &&
+        body.classList.contains(ON) &&
+        !event.defaultPrevented &&
+        !document.querySelector("dialog[open]") // this Esc closes the dialog (Insert image)
+      ) {
         set(false);
       }
     });

@@ -1,11 +1,14 @@
 /* "Insert image" on each Markdown field: choose a picture, say what it shows (or that it
    is decorative), and it is uploaded into the image library with that alt text, and
-   its Markdown ![alt](url) is written where the cursor was.
+   its Markdown ![](url) is written where the cursor was.
 
-   The upload goes to the editor's own endpoint (data-markdownx-upload-urls-path:
-   images/views.py upload), which checks the file, stores the library record with its
-   alt text or decorative mark, and answers {"image_code": "![alt](url)"}, or the
-   form's errors with status 400. Dragging, dropping or pasting still work as before.
+   The library is the one place for the alt text: the Markdown leaves it empty, so the
+   page and the preview show the library's text, and correcting it there corrects every
+   post that shows the image. The upload goes to the editor's own endpoint
+   (data-markdownx-upload-urls-path: images/views.py upload), which checks the file,
+   stores the library record with its alt text or decorative mark, and answers
+   {"image_code": "![](url)"}, or the form's errors with status 400. Dragging, dropping
+   or pasting still work as before.
    No inline script or event attribute: the admin's Content Security Policy forbids them. */
 (function () {
   "use strict";
@@ -74,7 +77,8 @@
       element(
         "span",
         { class: "help" },
-        "What the image shows, for readers who cannot see it. Saved in the image library too."
+        "What the image shows, for readers who cannot see it. Kept in the image library, " +
+          "where a correction reaches every post that shows the image."
       )
     );
 
