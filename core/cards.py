@@ -4,8 +4,10 @@ A post without its own card image gets one drawn with Pillow: its type and date,
 title, the site's name. The file's name is a digest of exactly what is drawn on it
 (``cards/<key>-<digest>.png``), so a page works out its card's URL from the post's own
 fields, with no query; a new title (or date, or site name) is a new name, drawn the first
-time a page asks for it, and the old file goes. Pages cached before the change name the
-old card until the page cache drops them, which any edit does at once.
+time a page asks for it. The old card stays: a social network or a page cached elsewhere
+that names it keeps its picture, and a process that knows it exists is never wrong (had
+another process deleted it, a title changed back would name a missing file). A card is
+some 50 KB.
 
 Cards are stored through ``default_storage``, as the image renditions are, and each
 process remembers the names it knows exist, so a card costs one storage check per process.
@@ -14,7 +16,6 @@ process remembers the names it knows exist, so a card costs one storage check pe
 import hashlib
 import io
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,7 @@ def drawn_card(key, title, label="", footer=""):
         with _lock:
             try:
                 if not default_storage.exists(name):
-                    _store(key, name, draw(title, label, footer))
+                    _store(name, draw(title, label, footer))
                 _known.add(known)
             except Exception:  # a card is never worth a failed page: drawn next time
                 logger.warning("The card %s could not be stored.", name, exc_info=True)
@@ -77,27 +78,10 @@ def _storage_id():
     return id(default_storage._wrapped)
 
 
-def _store(key, name, png):
+def _store(name, png):
     saved = default_storage.save(name, ContentFile(png))
     if saved != name:  # another process stored it meanwhile: keep theirs
         default_storage.delete(saved)
-    _remove_old(key, keep=name)
-
-
-def _remove_old(key, keep):
-    """Delete the cards ``key`` had before (an older title): only the newest is linked."""
-    try:
-        _dirs, files = default_storage.listdir(FOLDER)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    # Only this key's cards as card_name() names them: never a copy another process is
-    # storing this moment under a name of the storage's making ("…_x7Yz9Ab.png").
-    own = re.compile(rf"{re.escape(key)}-[0-9a-f]{{16}}\.png")
-    for filename in files:
-        path = f"{FOLDER}/{filename}"
-        if own.fullmatch(filename) and path != keep:
-            default_storage.delete(path)
-            _known.discard((_storage_id(), path))
 
 
 def _font(size, bold=False):
@@ -106,10 +90,22 @@ def _font(size, bold=False):
     )
 
 
+def _pieces(word, font, width):
+    """``word``, cut where it must be to fit ``width`` pixels (a long URL, say)."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and font.getlength(piece + char) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
+
+
 def _wrap(text, font, width):
     """The words of ``text`` in lines no wider than ``width`` pixels."""
     lines, line = [], ""
-    for word in text.split():
+    words = [piece for word in text.split() for piece in _pieces(word, font, width)]
+    for word in words:
         candidate = f"{line} {word}".strip()
         if line and font.getlength(candidate) > width:
             lines.append(line)
