@@ -84,6 +84,21 @@ def test_llms_txt_lists_the_sections_and_newest_posts_as_twins(client):
     )
 
 
+def test_a_title_or_description_stays_one_line_of_text_in_llms_txt(client):
+    EssayFactory(
+        title="Brackets [and] a \\ backslash",
+        slug="odd",
+        description="First line.\n\n## Not a heading\n- not a list *or emphasis*",
+    )
+    text = client.get(reverse("llms-txt")).content.decode()
+    [line] = [line for line in text.splitlines() if "odd.md" in line]
+    assert line == (
+        "- [Brackets \\[and\\] a \\\\ backslash](http://testserver/odd.md): "
+        "First line. ## Not a heading - not a list \\*or emphasis\\*"
+    )
+    assert "\n## Not a heading" not in text
+
+
 def test_twins_come_from_the_page_cache_and_an_edit_reaches_them(
     client, settings, django_capture_on_commit_callbacks
 ):

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -133,3 +134,23 @@ def test_the_csp_lets_the_form_post_to_the_service_origin():
     finally:
         del os.environ["NEWSLETTER_SIGNUP_URL"]
         importlib.reload(base)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://evil.example; script-src 'unsafe-inline' *",
+        "https://letters.example.net/sub scribe",
+        "javascript:alert(1)",
+        "https://user:pw@letters.example.net/",
+        "//letters.example.net/",
+    ],
+)
+def test_a_signup_url_that_is_not_a_whole_web_url_stops_the_site(value):
+    """Its origin goes into the CSP header as it is: a space or a semicolon there would
+    add directives."""
+    from site_cms.settings.base import web_url
+
+    with pytest.raises(ImproperlyConfigured, match="NEWSLETTER_SIGNUP_URL"):
+        web_url("NEWSLETTER_SIGNUP_URL", value)
+    assert web_url("NEWSLETTER_SIGNUP_URL", SIGNUP) == SIGNUP

@@ -236,6 +236,22 @@ def _png(size, mode="RGB", fmt="PNG"):
     return out.getvalue()
 
 
+def test_a_large_artwork_that_is_not_square_is_told_its_own_size():
+    size = (4000, 3000)
+    from website.admin import SiteSettingsForm
+
+    upload = SimpleUploadedFile("wide.png", _png(size, "RGB", "PNG"))
+    data = {
+        field.name: field.value_from_object(SiteSettings())
+        for field in SiteSettings._meta.concrete_fields
+        if field.name not in ("id", "podcast_artwork")
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    form = SiteSettingsForm(data=data, files={"podcast_artwork": upload})
+    assert not form.is_valid()
+    assert "this is 4000 × 3000 pixels" in str(form.errors["podcast_artwork"])
+
+
 @pytest.mark.parametrize(
     ("size", "fmt", "ok"),
     [

@@ -13,6 +13,7 @@ from core.models import SiteSettings
 from essays.podcast import show_guid
 from images.forms import RasterImageField
 from images.processing import save_image
+from images.validation import inspect
 
 ARTWORK_SIDES = (1400, 3000)
 ARTWORK_FORMATS = {"JPEG", "PNG"}
@@ -42,9 +43,14 @@ class SiteSettingsForm(forms.ModelForm):
         if prepared.format.upper() not in ARTWORK_FORMATS:
             problems.append(_("Podcast artwork must be a JPEG or PNG file."))
         if prepared.width != prepared.height:
+            # The size of the file as sent, not of the copy scaled down to be stored.
+            sent = inspect(artwork)
+            width, height = sorted(
+                (sent.width, sent.height), reverse=prepared.width > prepared.height
+            )
             problems.append(
                 _("Podcast artwork must be square; this is %(w)s × %(h)s pixels.")
-                % {"w": prepared.width, "h": prepared.height}
+                % {"w": width, "h": height}
             )
         if not low <= prepared.width <= high or not low <= prepared.height <= high:
             problems.append(

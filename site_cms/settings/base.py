@@ -6,7 +6,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -315,8 +316,23 @@ GOLIVE_HOOKS = [
 NEWSLETTER_WEBHOOK_URL = env("NEWSLETTER_WEBHOOK_URL", "")
 NEWSLETTER_WEBHOOK_SECRET = env("NEWSLETTER_WEBHOOK_SECRET", "")
 NEWSLETTER_SIGNUP_URL = env("NEWSLETTER_SIGNUP_URL", "")
-if NEWSLETTER_SIGNUP_URL and urlsplit(NEWSLETTER_SIGNUP_URL).scheme not in ("http", "https"):
-    raise ImproperlyConfigured("NEWSLETTER_SIGNUP_URL must be an http(s) URL")
+
+
+def web_url(name, value):
+    """``value`` if it is a whole http(s) URL (no space, no user name: its origin goes
+    into the Content-Security-Policy header as it is); else the site refuses to start."""
+    if not value:
+        return value
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, not {value!r}.") from None
+    if "@" in urlsplit(value).netloc:
+        raise ImproperlyConfigured(f"{name} must not carry a user name or password.")
+    return value
+
+
+NEWSLETTER_SIGNUP_URL = web_url("NEWSLETTER_SIGNUP_URL", NEWSLETTER_SIGNUP_URL)
 if NEWSLETTER_WEBHOOK_URL and not NEWSLETTER_WEBHOOK_SECRET:
     raise ImproperlyConfigured("NEWSLETTER_WEBHOOK_URL needs NEWSLETTER_WEBHOOK_SECRET")
 # Webmention (indieweb/): sending at go-live to at most this many links of a post, and
