@@ -1,7 +1,7 @@
 """The writer's desk on the admin home: what is drafted, scheduled, just out, and what
 needs attention (posts the publish gate would refuse, images without alt text, the last
 import's warnings, share links about to end, go-lives whose side effects failed or are
-late), and the latest notes editors left on posts.
+late, what the podcast feed lacks), and the latest notes editors left on posts.
 
 Each list is one query (or, for images, one per model with Markdown fields), whatever
 the number of posts, links or warnings: tests/test_desk_attention.py pins the count."""
@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.models import SiteSettings
 from essays.models import Writing
 from golive.models import GoLive
 from images.models import Image
@@ -80,6 +82,19 @@ def _go_lives(posts, deleted):
     return found
 
 
+def _podcast_problems(posts):
+    """What the podcast feed lacks that Apple Podcasts requires, once it has an episode."""
+    if not posts.published().exclude(audio_url="").exists():
+        return []
+    site = SiteSettings.load()
+    problems = []
+    if not site.podcast_artwork:
+        problems.append(_("The podcast has no artwork (square, 1400 to 3000 pixels)."))
+    if not site.podcast_owner_email:
+        problems.append(_("The podcast has no owner's email."))
+    return problems
+
+
 def desk(user):
     """The desk's lists, for ``user`` (a contributor sees their own posts only)."""
     if not user.has_perm("essays.view_writing"):
@@ -104,6 +119,9 @@ def desk(user):
     links = _expiring_links(posts) if user.has_perm("editorial.view_previewlink") else []
     # Records of deleted posts name no author: for those who publish, as the images.
     go_lives = _go_lives(posts, can_publish) if user.has_perm("golive.view_golive") else []
+    podcast = []
+    if can_publish and user.has_perm("core.view_sitesettings"):
+        podcast = _podcast_problems(posts)
     notes = []
     if user.has_perm("editorial.view_editornote"):
         notes = EditorNote.objects.filter(writing__in=posts).select_related("writing", "created_by")
@@ -125,6 +143,7 @@ def desk(user):
         "more_links": len(links) > SHOWN,
         "go_lives": go_lives[:SHOWN],
         "more_go_lives": len(go_lives) > SHOWN,
-        "needs_attention": bool(attention or images or imports or links or go_lives),
+        "podcast": podcast,
+        "needs_attention": bool(attention or images or imports or links or go_lives or podcast),
         "can_publish": can_publish,
     }

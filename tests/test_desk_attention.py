@@ -17,13 +17,14 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import SiteSettings
 from editorial.desk import desk
 from editorial.models import PreviewLink
 from golive.models import GoLive
 from images.models import Image
 from transfer.models import ImportRun
 
-from .factories import EssayFactory
+from .factories import DevReflectionFactory, EssayFactory
 from .test_editorial import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +350,7 @@ def queries(user):
 
 # The admin home for an author: the session and user, the app list's permissions, and
 # the desk's lists, each one query whatever its length (editorial/desk.py).
-DESK_QUERIES = 24
+DESK_QUERIES = 25
 
 
 def test_the_desk_costs_the_same_for_2_and_20_of_everything(author):
@@ -357,3 +358,18 @@ def test_the_desk_costs_the_same_for_2_and_20_of_everything(author):
     assert queries(author) == DESK_QUERIES
     fill(18)
     assert queries(author) == DESK_QUERIES
+
+
+def test_a_podcast_without_artwork_or_owner_email_needs_attention(author, contributor):
+    EssayFactory(title="No audio")
+    assert "Podcast feed" not in attention(author)  # no episode yet: nothing to ask
+    DevReflectionFactory(audio_url="https://cdn.example.com/1.mp3")
+    html = attention(author)
+    assert "The podcast has no artwork" in html and "no owner&#x27;s email" in html
+    assert reverse("admin:core_sitesettings_changelist") in html
+    assert "Podcast feed" not in attention(contributor)  # the site's settings: not theirs
+    site = SiteSettings.load()
+    site.podcast_owner_email = "ada@example.com"
+    site.podcast_artwork = "podcast/cover.jpg"
+    site.save()
+    assert "Podcast feed" not in attention(author)
