@@ -97,8 +97,9 @@ class Autosave(models.Model):
     Never a revision, and never the post itself: nothing here is public.
 
     A post not saved yet has no row to point at: its copy names the writing type
-    instead (``content_type``, ``writing`` empty), one per user and type, and goes
-    when the post is first saved (no ``Writing`` row is made for it before)."""
+    instead (``content_type``, ``writing`` empty) and the add form it was typed in
+    (``draft_key``), one per user, type and form, and goes when that form's post is
+    first saved (no ``Writing`` row is made for it before)."""
 
     writing = models.ForeignKey(
         "essays.Writing", null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
@@ -110,6 +111,15 @@ class Autosave(models.Model):
         on_delete=models.CASCADE,
         help_text=_("The writing type of a new post's form (the post itself has no row yet)."),
     )
+    draft_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "Which add form a new post's copy came from (made by the page, one per tab); "
+            "empty for a saved post's copy, and for copies kept before add forms had one."
+        ),
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     data = models.JSONField(default=dict, help_text=_("The form's text fields, by name."))
     saved_at = models.DateTimeField(default=timezone.now)
@@ -120,9 +130,9 @@ class Autosave(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["writing", "user"], name="one_autosave_per_user"),
             models.UniqueConstraint(
-                fields=["content_type", "user"],
+                fields=["content_type", "user", "draft_key"],
                 condition=models.Q(writing__isnull=True),
-                name="one_new_post_autosave_per_user_and_type",
+                name="one_new_post_autosave_per_user_type_and_form",
             ),
             # Either a saved post's copy or a new post's, never both nor neither.
             models.CheckConstraint(

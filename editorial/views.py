@@ -23,8 +23,9 @@ class LinkEnded(Exception):
 class SharedPreviewView(WritingDetailView):
     """A post seen through a share link: signed, unexpired, unrevoked, or a 404.
 
-    A link that was real but has ended gets a page that says so (still a 404): its reviewer
-    did nothing wrong, and it does not count against them as a guess would.
+    A link that was real but has ended gets a page that says so, and when, and leads to the
+    post if it is published now (still a 404): its reviewer did nothing wrong, and it does
+    not count against them as a guess would.
     """
 
     def dispatch(self, request, *args, **kwargs):
@@ -33,7 +34,10 @@ class SharedPreviewView(WritingDetailView):
         try:
             return super().dispatch(request, *args, **kwargs)
         except LinkEnded as ended:
-            context = {"revoked": ended.args[0].revoked, "link": ended.args[0]}
+            link = ended.args[0]
+            # Published since: the page says so and leads to it (the one rule, published()).
+            live = Writing.objects.published().filter(pk=link.writing_id).first()
+            context = {"revoked": link.revoked, "link": link, "live_post": live}
             response = render(request, "editorial/preview_ended.html", context, status=404)
             response["X-Robots-Tag"] = "noindex"
             patch_cache_control(response, no_store=True)

@@ -381,9 +381,13 @@ class DevReflection(Writing):
     """A daily reflection, also a podcast episode."""
 
     def neighbours(self):
-        """The published reflections just before and just after this one (two queries)."""
+        """The published reflections just before and just after this one (two queries).
+        An undated draft (seen through a share link) comes after every one: the newest
+        before it, none after."""
         others = DevReflection.objects.published().exclude(pk=self.pk)
         at = self.publish_at
+        if at is None:
+            return others.order_by("-publish_at", "-pk").first(), None
         earlier = models.Q(publish_at__lt=at) | models.Q(publish_at=at, pk__lt=self.pk)
         later = models.Q(publish_at__gt=at) | models.Q(publish_at=at, pk__gt=self.pk)
         previous = others.filter(earlier).order_by("-publish_at", "-pk").first()

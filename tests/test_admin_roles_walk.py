@@ -54,11 +54,11 @@ pytestmark = pytest.mark.django_db
 # URL × role × method checks the walk makes, per role: a new admin URL (or a new object
 # variant) changes these, so the walk is known to reach it. The total is printed.
 CHECKS_PER_ROLE = {
-    "author": 449,
-    "editor": 449,
-    "contributor": 449,
-    "staff": 449,
-    "anonymous": 449,
+    "author": 497,
+    "editor": 497,
+    "contributor": 497,
+    "staff": 497,
+    "anonymous": 497,
 }
 ADMIN_URL_ROLE_CHECKS = sum(CHECKS_PER_ROLE.values())
 
@@ -77,11 +77,13 @@ OWN_DRAFT = frozenset({"own"})
 NONE = frozenset()
 
 
-def rights(view=NONE, add=False, change=NONE, delete=NONE, open=None, restore=None):
+def rights(view=NONE, add=False, change=NONE, delete=NONE, open=None, restore=None, share=None):
     """What a role may do with one model's admin: ``view`` (the list, an object's
     history), ``open`` (an object's change form; ``view`` unless said), ``add``, ``change``
     (a POST to the change form), ``restore`` (a POST to a post's history restores a
-    revision; the others' history only reads: ``view``) and ``delete``."""
+    revision; the others' history only reads: ``view``), ``delete`` and ``share`` ("Create
+    share link": a POST to ``<id>/share-link/``, a GET of ``<id>/share-link/new/``;
+    ``change`` unless said)."""
     return {
         "view": view,
         "open": view if open is None else open,
@@ -89,6 +91,7 @@ def rights(view=NONE, add=False, change=NONE, delete=NONE, open=None, restore=No
         "change": change,
         "restore": view if restore is None else restore,
         "delete": delete,
+        "share": change if share is None else share,
     }
 
 
@@ -134,7 +137,16 @@ RIGHTS = {
     "contributor": {
         # Their own posts; only their own drafts open, change or restore; nothing deletes.
         **dict.fromkeys(
-            POSTS, rights(view=OWN, open=OWN_DRAFT, add=True, change=OWN_DRAFT, restore=OWN_DRAFT)
+            POSTS,
+            # No share links: the Contributor role holds no editorial.*_previewlink.
+            rights(
+                view=OWN,
+                open=OWN_DRAFT,
+                add=True,
+                change=OWN_DRAFT,
+                restore=OWN_DRAFT,
+                share=NONE,
+            ),
         ),
         "essays.Writing": rights(view=OWN, open=OWN_DRAFT),
         "editorial.Revision": rights(view=OWN),
@@ -394,6 +406,16 @@ def _model_requests(label, name, route, variant, pk, url, world):
         right = "add" if name.endswith("_add_autosave") else "change"
         yield Check(what, (label, right), variant, "get", url)
         yield Check(what, (label, right), variant, "post", url, {"body": "Autosaved."})
+        return
+    if name.endswith("_share_link"):
+        # "Create share link" (editorial/admin/share.py): a POST only.
+        yield Check(what, ("extra", "never"), variant, "get", url)
+        yield Check(what, (label, "share"), variant, "post", url, {})
+        return
+    if name.endswith("_share_link_form"):
+        # The page that asks for a share link without script: a GET only.
+        yield Check(what, (label, "share"), variant, "get", url)
+        yield Check(what, ("extra", "never"), variant, "post", url, {})
         return
     if name == "transfer_importrun_seen":
         # The desk's "mark as seen" (editorial/admin/desk_views.py): a POST only.

@@ -151,3 +151,121 @@ def test_a_new_post_typed_then_tab_closed_is_restored_from_the_server(
     page.wait_for_load_state("load")
     page.wait_for_timeout(500)
     assert page.locator(".desk-restore-server").count() == 0
+
+
+def test_a_copy_from_before_someone_elses_save_is_offered_and_saving_it_asks_first(
+    live_server, new_page
+):
+    """Ed types and it autosaves; Olga saves the post; Ed's tab crashes. Reopened (the
+    browser's own copy gone too), Ed's copy is offered, naming Olga; restored, its save
+    is refused once, showing what changed, and goes through when made again."""
+    ed = signed_in_as(new_page, live_server, "ed", "Ed")
+    olga = signed_in_as(new_page, live_server, "olga", "Olga")
+    post = EssayFactory(draft=True, author=User.objects.get(username="ed"), body="First.")
+    url = f"{live_server.url}{change_path(post)}"
+    ed.goto(url)
+    olga.goto(url)
+    words = "First. And Ed's paragraph, never saved."
+    ed.fill("#id_body", words)
+    autosaved(ed)
+    olga.fill("#id_title", "Tides, by Olga")
+    olga.click("input[name=_continue]")
+    olga.locator(".messagelist .success").first.wait_for()
+    context = ed.context
+    ed.close()
+
+    ed = context.new_page()
+    ed.set_default_timeout(15_000)
+    ed.goto(f"{live_server.url}/admin/")
+    ed.evaluate("() => localStorage.clear()")
+    ed.goto(url)
+    prompt = ed.locator(".desk-restore-server")
+    prompt.get_by_text(re.compile(r"The post was saved since, by Olga at .+")).wait_for()
+    assert Autosave.objects.filter(writing=post, user__username="ed").exists()
+    prompt.get_by_role("button", name="Restore").click()
+    assert ed.input_value("#id_body") == words
+    ed.click("input[name=_continue]")
+    ed.get_by_text(
+        re.compile(r"Not saved: Olga saved this post at .+ after you opened it")
+    ).wait_for()
+    assert Essay.objects.get(pk=post.pk).body == "First."
+    ed.click("input[name=_continue]")
+    ed.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get(pk=post.pk).body == words
+
+
+def test_saving_with_the_restore_offer_unanswered_loses_nothing(
+    live_server, new_page, django_user_model
+):
+    page = signed_in(new_page, live_server, django_user_model)
+    post = EssayFactory(draft=True, author=User.objects.get(username="editor"), body="Old.")
+    path = change_path(post)
+    url = f"{live_server.url}{path}"
+    page.goto(url)
+    words = "Old. And a paragraph typed just before the crash."
+    page.fill("#id_body", words)
+    autosaved(page)
+    page.wait_for_function(f"() => localStorage.getItem('writersdesk:{path}') !== null")
+    context = page.context
+    page.close()
+
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url)
+    page.get_by_text("Restore unsaved text?").wait_for()
+    # Typing while the offer is unanswered: the server's copy keeps the paragraph.
+    page.fill("#id_title", "Tides, renamed")
+    page.wait_for_timeout(3500)  # longer than autosave.js waits before sending
+    assert Autosave.objects.get(writing=post).data["body"] == words
+    # Saving without answering: saved, and both copies kept.
+    with page.expect_navigation():
+        page.keyboard.press("Control+s")
+    page.locator(".messagelist .success").first.wait_for()
+    assert Essay.objects.get(pk=post.pk).title == "Tides, renamed"
+    assert Autosave.objects.get(writing=post).data["body"] == words
+    assert page.evaluate(f"() => localStorage.getItem('writersdesk:{path}')") is not None
+    # Offered again, and restored.
+    page.locator(".desk-restore").get_by_role("button", name="Restore").click()
+    assert page.input_value("#id_body") == words
+
+
+def test_two_new_posts_typed_in_two_tabs_are_kept_apart(live_server, new_page, django_user_model):
+    first = signed_in(new_page, live_server, django_user_model)
+    context = first.context
+    second = context.new_page()
+    second.set_default_timeout(15_000)
+    add = f"{live_server.url}/admin/essays/essay/add/"
+    first.goto(add)
+    second.goto(add)
+    first.fill("#id_title", "First")
+    first.fill("#id_body", "The first new post.")
+    autosaved(first)
+    second.fill("#id_title", "Second")
+    second.fill("#id_body", "The second new post.")
+    autosaved(second)
+
+    def bodies():
+        return sorted(Autosave.objects.values_list("data__body", flat=True))
+
+    assert bodies() == ["The first new post.", "The second new post."]
+    stored = first.evaluate(
+        """() => Object.keys(localStorage)
+            .filter(key => key.startsWith("writersdesk:/admin/essays/essay/add/"))
+            .map(key => JSON.parse(localStorage.getItem(key)).values.body).sort()"""
+    )
+    assert stored == ["The first new post.", "The second new post."]
+
+    # The first tab closes; a new tab offers its text, not the second's (still open).
+    first.close()
+    third = context.new_page()
+    third.set_default_timeout(15_000)
+    third.goto(add)
+    third.locator(".desk-restore").get_by_role("button", name="Restore").click()
+    assert third.input_value("#id_body") == "The first new post."
+    autosaved(third)
+    assert bodies() == ["The first new post.", "The second new post."]  # moved, not copied
+    # Adding it drops its copy only: the second tab's is kept.
+    third.click("input[name=_save_draft]")
+    third.wait_for_url(re.compile(r".*/admin/essays/essay/\d+/change/$"))
+    assert Essay.objects.get().body == "The first new post."
+    assert bodies() == ["The second new post."]

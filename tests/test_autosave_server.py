@@ -1,7 +1,8 @@
 """Autosave to the server (editorial/admin/autosave.py, static/editorial/autosave.js): a
 post's text fields kept per user every few seconds, never a revision, never the post;
-offered back when newer than the post, gone once the post is saved; who else is editing.
-The browser side: test_autosave_browser.py."""
+offered back until its user saves the post or discards it (saying so when the post was
+saved since); who else is editing. A new post's copies: one per add form. The browser
+side: test_autosave_browser.py."""
 
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from core.publishing import Status
 from editorial import revisions
+from editorial.admin import autosave
 from editorial.models import Autosave
 from essays.models import Essay, Writing
 
@@ -83,10 +85,51 @@ def test_a_copy_newer_than_the_post_is_offered_back(client, ed, draft):
     answer = client.get(autosave_url(draft)).json()
     assert answer["autosave"]["values"]["body"] == "Never saved."
     assert answer["autosave"]["saved_at_text"]  # "2 December 2026, 16:50:02"
-    # Once the post is saved after it, the copy is stale: dropped, not offered.
-    Essay.objects.get(pk=draft.pk).save()
-    assert client.get(autosave_url(draft)).json()["autosave"] is None
-    assert not Autosave.objects.exists()
+    assert "saved_since" not in answer["autosave"]
+
+
+def test_anothers_save_keeps_the_copy_and_the_offer_names_them(
+    client, ed, olga, draft, django_capture_on_commit_callbacks
+):
+    """Ed types and it autosaves; Olga saves the post; Ed's tab crashes. Reopened, Ed's
+    copy is still offered, saying who saved the post since and when."""
+    client.force_login(ed)
+    client.post(autosave_url(draft), {"body": "Ed's paragraph, never saved."})
+    client.force_login(olga)
+    with django_capture_on_commit_callbacks(execute=True):  # her save's revision
+        response = client.post(change_url(draft), essay_form(title="Tides", slug=draft.slug))
+    assert response.status_code == 302
+    client.force_login(ed)
+    copy = client.get(autosave_url(draft)).json()["autosave"]
+    assert copy["values"]["body"] == "Ed's paragraph, never saved."
+    saved = Essay.objects.get(pk=draft.pk).updated
+    assert copy["saved_since"] == {"by": "Olga Ek", "at": autosave.when(saved)}
+    assert Autosave.objects.filter(writing=draft, user=ed).exists()
+    # A save without a revision (a bulk action, a reschedule, a rename) keeps it too.
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        Essay.objects.get(pk=draft.pk).save()
+    assert client.get(autosave_url(draft)).json()["autosave"]["values"]["body"] == (
+        "Ed's paragraph, never saved."
+    )
+    # Only Ed's own save drops it.
+    version = Essay.objects.get(pk=draft.pk).updated.isoformat()
+    form = essay_form(title="Tides", slug=draft.slug, based_on=version)
+    assert client.post(change_url(draft), form).status_code == 302
+    assert not Autosave.objects.filter(user=ed).exists()
+
+
+def test_a_save_with_a_restore_offer_unanswered_keeps_the_copy(
+    client, ed, draft, django_capture_on_commit_callbacks
+):
+    client.force_login(ed)
+    client.post(autosave_url(draft), {"body": "A paragraph kept only here."})
+    form = essay_form(title="Retitled", slug=draft.slug, _keep_autosave="1", _continue="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change_url(draft), form).status_code == 302
+    assert Essay.objects.get(pk=draft.pk).title == "Retitled"
+    copy = client.get(autosave_url(draft)).json()["autosave"]
+    assert copy["values"]["body"] == "A paragraph kept only here."
+    assert copy["saved_since"]["by"] == "you"
 
 
 def test_saving_the_post_deletes_the_users_copy_only(client, ed, olga, draft):
@@ -155,7 +198,8 @@ def test_the_form_loads_the_autosave_script(client, ed, draft):
     assert 'name="based_on"' in page
 
 
-# A new post, before its first save: one copy per user and writing type, no post made.
+# A new post, before its first save: one copy per user, writing type and add form (its
+# key, made by the page), no post made.
 
 
 def new_post_url(kind="essay"):
@@ -212,6 +256,58 @@ def test_adding_the_post_drops_the_new_posts_copy_of_that_type_only(client, ed, 
     assert client.get(new_post_url()).json()["autosave"] is None
 
 
+def test_each_add_form_keeps_its_own_copy(client, ed):
+    """Two tabs on the add form, each with its key (made by the page): two copies."""
+    client.force_login(ed)
+    client.post(new_post_url(), {"_draft_key": "tab-b", "body": "Tab B's essay."})
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        client.post(new_post_url(), {"_draft_key": "tab-a", "body": "Tab A's essay."})
+    assert Autosave.objects.count() == 2
+
+    def offered(**query):
+        copy = client.get(new_post_url(), query).json()["autosave"]
+        return copy and (copy["draft_key"], copy["values"]["body"])
+
+    # A reload of a tab: its own copy, whichever is newer.
+    assert offered(_draft_key="tab-b") == ("tab-b", "Tab B's essay.")
+    # A new tab: the newest copy that no open tab holds.
+    assert offered(_draft_key="tab-c") == ("tab-a", "Tab A's essay.")
+    assert offered(_draft_key="tab-c", taken=["tab-a"]) == ("tab-b", "Tab B's essay.")
+    assert offered(_draft_key="tab-c", taken=["tab-a", "tab-b"]) is None
+
+    # Restored in the new tab, tab B's copy becomes the new tab's.
+    client.post(
+        new_post_url(), {"_draft_key": "tab-c", "_replaces": "tab-b", "body": "Tab B's essay."}
+    )
+    assert sorted(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-a", "tab-c"]
+
+    # Adding tab A's post drops tab A's copy only; "Discard it" drops the one offered.
+    form = essay_form(title="Harbour", slug="harbour", _draft_key="tab-a")
+    assert client.post(add_url(), form).status_code == 302
+    assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-c"]
+    client.post(new_post_url(), {"_draft_key": "tab-c", "_discard": "1"})
+    assert not Autosave.objects.exists()
+
+
+def test_a_copy_kept_before_add_forms_had_keys_is_still_offered(client, ed):
+    essay = ContentType.objects.get_for_model(Essay)
+    Autosave.objects.create(content_type=essay, user=ed, data={"body": "From before."})
+    client.force_login(ed)
+    copy = client.get(new_post_url(), {"_draft_key": "tab-a"}).json()["autosave"]
+    assert (copy["draft_key"], copy["values"]) == ("", {"body": "From before."})
+    client.post(new_post_url(), {"_draft_key": "tab-a", "_replaces": "", "body": "From before."})
+    assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-a"]
+
+
+def test_adding_with_a_restore_offer_unanswered_keeps_the_copy(client, ed):
+    client.force_login(ed)
+    client.post(new_post_url(), {"_draft_key": "tab-a", "body": "Kept for the offer."})
+    form = essay_form(title="Harbour", slug="harbour", _draft_key="tab-a", _keep_autosave="1")
+    assert client.post(add_url(), form).status_code == 302
+    assert Essay.objects.get().title == "Harbour"
+    assert Autosave.objects.get().data == {"body": "Kept for the offer."}
+
+
 def test_a_refused_add_keeps_the_new_posts_copy(client, ed):
     client.force_login(ed)
     client.post(new_post_url(), {"body": "Kept."})
@@ -248,10 +344,11 @@ def test_a_copy_is_either_a_posts_or_a_new_posts(ed, draft):
     essay = ContentType.objects.get_for_model(Essay)
     Autosave.objects.create(writing=None, content_type=essay, user=ed)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Autosave.objects.create(writing=None, content_type=essay, user=ed)  # one per type
+        Autosave.objects.create(writing=None, content_type=essay, user=ed)  # one per form
+    Autosave.objects.create(writing=None, content_type=essay, user=ed, draft_key="tab-b")
     with pytest.raises(IntegrityError), transaction.atomic():
         Autosave.objects.create(writing=None, content_type=None, user=ed)
     with pytest.raises(IntegrityError), transaction.atomic():
         Autosave.objects.create(writing=draft, content_type=essay, user=ed)
     Autosave.objects.create(writing=draft, user=ed)
-    assert Autosave.objects.count() == 2
+    assert Autosave.objects.count() == 3

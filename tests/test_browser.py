@@ -5,6 +5,7 @@ One browser serves the whole session; each test opens its own contexts.
 """
 
 import os
+import re
 import shutil
 from datetime import timedelta
 
@@ -104,7 +105,10 @@ def test_an_editor_writes_previews_and_schedules_an_analysis(
     page.fill("#id_publish_at_0", live_at.strftime("%Y-%m-%d"))
     page.fill("#id_publish_at_1", live_at.strftime("%H:%M:%S"))
     page.click("input[name=_schedule]")
-    page.wait_for_url(f"{live_server.url}/admin/essays/articleanalysis/")
+    # Scheduled, and still in the editor, saying when it goes live.
+    page.wait_for_url(re.compile(r".*/admin/essays/articleanalysis/\d+/change/$"))
+    page.locator(".messagelist", has_text="Scheduled “Article analysis: The Harbour").wait_for()
+    page.goto(f"{live_server.url}/admin/essays/articleanalysis/")
     assert "Scheduled for" in page.content()
 
     analysis = ArticleAnalysis.objects.get()

@@ -210,6 +210,19 @@ def test_reflections_link_to_their_published_neighbours(client):
         assert response.context["next_post"].pk == later.pk
 
 
+def test_an_undated_draft_reflection_opens_through_its_share_link(client):
+    from editorial.models import PreviewLink
+
+    newest = DevReflectionFactory(publish_at=timezone.now() - timedelta(days=1))
+    draft = DevReflectionFactory(draft=True, publish_at=None)
+    response = client.get(PreviewLink.objects.create(writing=draft).get_absolute_url())
+    assert response.status_code == 200
+    assert (response.context["previous_post"].pk, response.context["next_post"]) == (
+        newest.pk,
+        None,
+    )
+
+
 def test_simple_pages_live_at_the_root_and_in_the_navigation(client):
     make_site()
     response = client.get("/about/")

@@ -1,12 +1,15 @@
 """The writer's desk in a real browser (Playwright driving Debian's Chromium, headless):
 typed text survives a closed tab and a stale CSRF token, leaving with unsaved changes
-asks first, and Ctrl+S saves and stays. The browser and its pages: the fixtures
-in conftest.py."""
+asks first, Ctrl+S saves and stays, and so do Save draft, Publish now and Schedule
+(Save and close leaves). The browser and its pages: the fixtures in conftest.py."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from essays.models import Essay
 
@@ -18,7 +21,8 @@ pytestmark = [
 ]
 
 ADD = "/admin/essays/essay/add/"
-KEY = "writersdesk:" + ADD
+# The desk keeps each add form's text under the path and the form's own key (one per tab).
+ENTRIES = "writersdesk:" + ADD + "#"
 WORDS = "A paragraph I will not type twice, about harbours and tides."
 
 
@@ -41,10 +45,28 @@ def type_into(page, selector, text):
     page.keyboard.type(text)
 
 
+def entry_key(page):
+    """The localStorage key of this tab's add form: the path, then the form's own key."""
+    session = "writersdesk:draft:" + ADD
+    page.wait_for_function(f"() => sessionStorage.getItem({session!r}) !== null")
+    return ENTRIES + page.evaluate(f"() => sessionStorage.getItem({session!r})")
+
+
+def entries(page):
+    """Every add form's entry the desk keeps in this browser, by key."""
+    return page.evaluate(
+        """prefix => Object.fromEntries(Object.keys(localStorage)
+            .filter(key => key.startsWith(prefix))
+            .map(key => [key, JSON.parse(localStorage.getItem(key))]))""",
+        ENTRIES,
+    )
+
+
 def kept(page):
-    """What the desk keeps in localStorage for the add form, once it has written it."""
-    page.wait_for_function(f"() => localStorage.getItem({KEY!r}) !== null")
-    return page.evaluate(f"() => JSON.parse(localStorage.getItem({KEY!r}))")
+    """What the desk keeps in localStorage for this tab's add form, once it has written it."""
+    key = entry_key(page)
+    page.wait_for_function(f"() => localStorage.getItem({key!r}) !== null")
+    return page.evaluate(f"() => JSON.parse(localStorage.getItem({key!r}))")
 
 
 def test_text_typed_then_tab_closed_is_offered_back_and_ctrl_s_saves(
@@ -80,7 +102,7 @@ def test_text_typed_then_tab_closed_is_offered_back_and_ctrl_s_saves(
     essay = Essay.objects.get()
     assert (essay.title, essay.body) == ("Harbours", WORDS)
     # Saved: nothing is kept any more, and opening the form again offers nothing.
-    assert page.evaluate(f"() => localStorage.getItem({KEY!r})") is None
+    assert entries(page) == {}
     page.goto(f"{live_server.url}{ADD}")
     page.wait_for_load_state("load")
     assert page.locator(".desk-restore").count() == 0
@@ -133,3 +155,28 @@ def test_a_stale_csrf_token_on_save_loses_nothing(
     page.click("input[name=_save_draft]")
     page.wait_for_url(re.compile(r".*/admin/essays/essay/\d+/change/$"))
     assert Essay.objects.get().body == WORDS
+
+
+def test_schedule_stays_in_the_editor_and_save_and_close_leaves(
+    live_server, new_page, django_user_model
+):
+    page = signed_in(new_page, live_server, django_user_model)
+    page.goto(f"{live_server.url}{ADD}")
+    page.fill("#id_title", "Harbours")
+    page.fill("#id_body", WORDS)
+    live_at = timezone.localtime(timezone.now() + timedelta(days=3)).replace(second=0)
+    page.fill("#id_publish_at_0", live_at.strftime("%Y-%m-%d"))
+    page.fill("#id_publish_at_1", live_at.strftime("%H:%M:%S"))
+    page.click("input[name=_schedule]")
+    # Still in the editor, saying when it goes live.
+    page.wait_for_url(re.compile(r".*/admin/essays/essay/\d+/change/$"))
+    when = date_format(live_at, "j F Y, H:i")
+    message = page.locator(".messagelist .success").first.inner_text()
+    assert message == f"Scheduled “Harbours” for {when}."
+    assert Essay.objects.get().state == "scheduled"
+
+    # The plain save says what it does, and does it.
+    close = page.locator("input[name=_save]").last
+    assert close.get_attribute("value") == "Save and close"
+    close.click()
+    page.wait_for_url(f"{live_server.url}/admin/essays/essay/")

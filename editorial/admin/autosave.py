@@ -1,16 +1,25 @@
 """The server side of autosave (static/editorial/autosave.js): one row per post and user.
 
 ``<id>/autosave/`` under each writing type's admin, for whoever may change the post:
-- GET: this user's copy, if it is newer than the post (an older one is dropped), who
-  else autosaved the post in the last minute, and whether the post was saved since the
-  version the form was opened on (``?based_on=``).
+- GET: this user's copy, who else autosaved the post in the last minute, and whether
+  the post was saved since the version the form was opened on (``?based_on=``). A copy
+  older than the post's last save is still offered, saying who saved the post since and
+  when: the writer compares before restoring, and saving the restored text meets the
+  stale-save check (``forms.EditorialWritingForm``).
 - POST: the form's text fields, stored over this user's copy (the post is untouched: no
   revision, no ``updated``, nothing published); ``_discard`` drops the copy instead.
 
+A copy is dropped only by its own user: their save of the post (``save_model``), or
+``_discard``. Another user's save, a bulk action or a rename leaves it. A save posted
+with ``_keep_autosave`` (the form still asks whether to restore a copy) keeps it too.
+
 ``add/autosave/`` does the same for the add form, for whoever may add that type: a new
-post has no row yet, so its copy is kept by user and writing type (one each), with
-``writing`` empty. It is offered back on the next add form, and dropped when a post of
-that type is added (``save_model``) or on ``_discard``. No ``Writing`` row is made.
+post has no row yet, so its copy is kept by user, writing type and add form
+(``draft_key``, made by the page for each tab), with ``writing`` empty. A form's GET
+offers its own copy, else this user's newest copy of that type that no open tab holds
+(``?taken=``, repeated); storing with ``_replaces`` moves such a copy into the form's
+own. A copy is dropped when its form's post is added (``save_model``) or on
+``_discard``. No ``Writing`` row is made.
 """
 
 from django import forms
@@ -23,11 +32,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
+from .. import revisions
 from ..models import Autosave
 from .forms import BASED_ON
 
 # A form's text is a few hundred kilobytes at most; more is not a writer typing.
 MAX_CHARS = 500_000
+# Posted by a form whose restore offer is still unanswered: its save keeps the copies.
+KEEP = "_keep_autosave"
+# The add form's own key, posted with the form and with each autosave.
+DRAFT_KEY = "_draft_key"
 
 
 def when(moment):
@@ -36,6 +50,33 @@ def when(moment):
 
 def name_of(user):
     return (user.get_full_name() or user.get_username()) if user else "someone"
+
+
+def draft_key_of(data):
+    return data.get(DRAFT_KEY, "")[:64]
+
+
+def saved_by(post, since, user):
+    """Who saved ``post`` after ``since``, in words ("Olga Ek", "you", "someone")."""
+    found = revisions.for_object(post).filter(created__gt=since).select_related("user")
+    names = sorted({"you" if r.user == user else name_of(r.user) for r in found if r.user})
+    return " and ".join(names) or "someone"
+
+
+def offered(copy, post=None, user=None):
+    """A copy as offered back; with ``saved_since`` when ``post`` was saved after it."""
+    answer = {
+        "values": copy.data,
+        "saved_at": copy.saved_at.isoformat(),
+        "saved_at_text": when(copy.saved_at),
+        "draft_key": copy.draft_key,
+    }
+    if post is not None and copy.saved_at < post.updated:
+        answer["saved_since"] = {
+            "by": saved_by(post, copy.saved_at, user),
+            "at": when(post.updated),
+        }
+    return answer
 
 
 def text_fields(form_class):
@@ -81,16 +122,8 @@ class AutosaveMixin:
             else:
                 answer["saved_at"] = self._store(request, obj)
                 answer["saved_at_text"] = when(timezone.now())
-        else:
-            copy = mine.first()
-            if copy is not None and copy.saved_at <= obj.updated:
-                copy.delete()  # the post was saved since: nothing to offer
-            elif copy is not None:
-                answer["autosave"] = {
-                    "values": copy.data,
-                    "saved_at": copy.saved_at.isoformat(),
-                    "saved_at_text": when(copy.saved_at),
-                }
+        elif (copy := mine.first()) is not None:
+            answer["autosave"] = offered(copy, obj, request.user)
         answer["others"] = [
             {"name": name_of(row.user), "saved_at": row.saved_at.isoformat()}
             for row in Autosave.objects.editing_now(obj.pk, request.user)
@@ -108,24 +141,34 @@ class AutosaveMixin:
             raise PermissionDenied
         mine = self._new_post_copies(request)
         answer = {"autosave": None, "others": []}
-        if request.method == "POST" and request.POST.get("_discard"):
-            mine.delete()
-        elif request.method == "POST":
-            now = timezone.now()
-            Autosave.objects.update_or_create(
-                writing=None,
-                content_type=ContentType.objects.get_for_model(self.model),
-                user=request.user,
-                defaults={"data": self._text_of(request, None), "saved_at": now},
+        if request.method == "POST":
+            key = draft_key_of(request.POST)
+            if request.POST.get("_discard"):
+                mine.filter(draft_key=key).delete()
+            else:
+                now = timezone.now()
+                Autosave.objects.update_or_create(
+                    writing=None,
+                    content_type=ContentType.objects.get_for_model(self.model),
+                    user=request.user,
+                    draft_key=key,
+                    defaults={"data": self._text_of(request, None), "saved_at": now},
+                )
+                if "_replaces" in request.POST:
+                    # A copy from a closed tab, restored here: this form's copy now.
+                    mine.filter(draft_key=request.POST["_replaces"]).exclude(draft_key=key).delete()
+                answer["saved_at"] = now.isoformat()
+                answer["saved_at_text"] = when(now)
+        else:
+            key = draft_key_of(request.GET)
+            # This form's own copy (a reload of its tab), else the newest no open tab holds.
+            copy = mine.filter(draft_key=key).first() or (
+                mine.exclude(draft_key__in=request.GET.getlist("taken"))
+                .order_by("-saved_at", "-pk")
+                .first()
             )
-            answer["saved_at"] = now.isoformat()
-            answer["saved_at_text"] = when(now)
-        elif (copy := mine.first()) is not None:
-            answer["autosave"] = {
-                "values": copy.data,
-                "saved_at": copy.saved_at.isoformat(),
-                "saved_at_text": when(copy.saved_at),
-            }
+            if copy is not None:
+                answer["autosave"] = offered(copy)
         return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
     def _new_post_copies(self, request):
@@ -133,10 +176,16 @@ class AutosaveMixin:
         return Autosave.objects.filter(writing=None, content_type=content_type, user=request.user)
 
     def save_model(self, request, obj, form, change):
+        """Saved: what the server autosaved of this user's typing is in the post now, so
+        their copy goes (an added post's: only its own form's copy). Not with ``KEEP``:
+        the form still asked whether to restore the copy, which holds other text."""
         super().save_model(request, obj, form, change)
-        if not change:
-            # Added: what the server autosaved of the add form is in the post now.
-            self._new_post_copies(request).delete()
+        if KEEP in request.POST:
+            return
+        if change:
+            Autosave.objects.filter(writing_id=obj.pk, user=request.user).delete()
+        else:
+            self._new_post_copies(request).filter(draft_key=draft_key_of(request.POST)).delete()
 
     def _text_of(self, request, obj):
         names = text_fields(self.get_form(request, obj, change=obj is not None))

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.publishing import Status
-from essays.forms import PUBLISH_NOW, SAVE_DRAFT
+from essays.forms import PUBLISH_NOW, SAVE_DRAFT, SCHEDULE
 from essays.models import Tag
 from images.processing import save_image
 
@@ -24,6 +24,7 @@ from ..models import Autosave, PreviewLink
 from .autosave import AutosaveMixin, name_of
 from .forms import BASED_ON, missing_tags, redirect_away_from
 from .notes import EditorNoteInline
+from .share import ShareLinkMixin
 
 PUBLISHING_FIELDS = ["status", "publish_at", "expire_at", "featured", "author"]
 # The same words whether the post is published, someone else's or gone: nothing to learn.
@@ -58,6 +59,8 @@ class PreviewLinkInline(admin.TabularInline):
     extra = 0
     fields = ["share_link", "expires_at", "revoked", "created_by"]
     readonly_fields = ["share_link", "created_by"]
+    # The table, then "Create share link" (editorial/admin/share.py).
+    template = "admin/editorial/share_links_inline.html"
     verbose_name = _("share link for reviewers")
     verbose_name_plural = _("share links for reviewers (signed; they expire and can be revoked)")
 
@@ -88,9 +91,9 @@ class PreviewLinkInline(admin.TabularInline):
         )
 
 
-class EditorialAdminMixin(AutosaveMixin):
-    """Roles, the publishing buttons, share links, notes, revisions and the server's
-    autosave (``AutosaveMixin``) for a writing type's admin.
+class EditorialAdminMixin(ShareLinkMixin, AutosaveMixin):
+    """Roles, the publishing buttons, share links ("Create share link": ``ShareLinkMixin``),
+    notes, revisions and the server's autosave (``AutosaveMixin``) for a writing type's admin.
 
     Contributors (no ``essays.publish_writing``) see and change only their own drafts,
     and never the publishing fields; the form keeps their posts drafts whatever is posted.
@@ -167,9 +170,7 @@ class EditorialAdminMixin(AutosaveMixin):
         if "card_image" in form.changed_data and obj.card_image:
             # Stored as every upload is: turned upright, its EXIF, GPS and XMP gone.
             save_image(obj.card_image, renditions=False)
-        super().save_model(request, obj, form, change)
-        # Saved: what the server autosaved of this user's typing is in the post now.
-        Autosave.objects.filter(writing_id=obj.pk, user=request.user).delete()
+        super().save_model(request, obj, form, change)  # and drops the autosaved copy
         _warn_of_the_gate(request, getattr(form, "publish_warnings", []))
 
     def save_formset(self, request, form, formset, change):
@@ -214,16 +215,20 @@ class EditorialAdminMixin(AutosaveMixin):
         return self._stay(request, obj) or super().response_change(request, obj)
 
     def _stay(self, request, obj):
-        """Save draft and Publish now keep the author in the editor, saying what happened."""
+        """Save draft, Publish now and Schedule keep the author in the editor, saying
+        what happened."""
         if IS_POPUP_VAR in request.POST:
             return None
         if SAVE_DRAFT in request.POST:
-            message = _("Saved “%(title)s” as a draft.")
+            message = _("Saved “%(title)s” as a draft.") % {"title": obj}
         elif PUBLISH_NOW in request.POST:
-            message = _("Published “%(title)s”: it is live now.")
+            message = _("Published “%(title)s”: it is live now.") % {"title": obj}
+        elif SCHEDULE in request.POST:
+            when = date_format(timezone.localtime(obj.publish_at), "j F Y, H:i")
+            message = _("Scheduled “%(title)s” for %(when)s.") % {"title": obj, "when": when}
         else:
             return None
-        messages.success(request, message % {"title": obj})
+        messages.success(request, message)
         opts = obj._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}

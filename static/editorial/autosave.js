@@ -6,13 +6,20 @@
    - A few seconds into typing, the form's text fields are sent to <id>/autosave/
      (editorial/admin/autosave.py): stored for this user and post, never a revision,
      never published. A line under the buttons says when, or why not (signed out).
-   - On opening the form, a copy newer than the post is offered back: "Restore the text
-     autosaved at …?" (instead of the browser's own offer when the server's is newer).
+   - On opening the form, this user's copy is offered back when it differs from the form:
+     "Restore the text autosaved at …?" (instead of the browser's own offer when the
+     server's is newer). A copy older than the post's last save says who saved the post
+     since, and when; restored, the form's based_on becomes the copy's time, so that
+     saving it is refused once, listing what changed, and goes through when made again.
+   - While an offer (this one or the browser's) is unanswered, nothing is sent: the
+     server's copy may hold text the form lacks.
    - Every few seconds it says who else autosaved this post in the last minute, and
      whether the post was saved since this form was opened (the save would be refused).
-   - On the add form the copy goes to add/autosave/, one per user and writing type
-     (there is no post yet: nobody else to name, no version to compare); adding the
-     post drops it, as "Discard it" does.
+   - On the add form the copy goes to add/autosave/, one per user, writing type and
+     add form (the form's key from desk.js; there is no post yet: nobody else to name,
+     no version to compare). The form's own copy is offered, else the newest one no open
+     tab holds; restored, it becomes this form's. Adding the post drops it, as
+     "Discard it" does.
    No inline script or event attribute: the admin's Content Security Policy forbids them. */
 (function () {
   "use strict";
@@ -46,9 +53,26 @@
     var path = location.pathname.match(/^(.*\/)change\/$/);
     var adding = /\/add\/$/.test(location.pathname);
     if (!adding && (!path || !form.elements.based_on)) return; // a form only read
+    desk.formReady.then(function (state) {
+      begin(desk, form, path, adding, state);
+    });
+  }
+
+  function begin(desk, form, path, adding, state) {
     var url = adding ? location.pathname + "autosave/" : path[1] + "autosave/";
     var basedOn = adding ? "" : form.elements.based_on.value;
-    var asked = adding ? url : url + "?based_on=" + encodeURIComponent(basedOn);
+    function question() {
+      var query = new URLSearchParams();
+      if (adding) {
+        query.append("_draft_key", state.draftKey);
+        state.taken.forEach(function (key) {
+          query.append("taken", key);
+        });
+      } else {
+        query.append("based_on", basedOn);
+      }
+      return url + "?" + query.toString();
+    }
     var token = form.elements.csrfmiddlewaretoken.value;
 
     var status = element("p", "help desk-autosave-status");
@@ -63,6 +87,7 @@
     var paused = true; // until the server has said whether it holds a copy
     var leaving = false;
     var timer = null;
+    var replaces = null; // another add form's copy, restored here: dropped on the next send
 
     function textValues() {
       var all = desk.valuesOf(form);
@@ -124,6 +149,9 @@
         data.append(name, values[name]);
       });
       if (!adding) data.append("based_on", basedOn);
+      if (adding) data.append("_draft_key", state.draftKey);
+      var replacing = replaces;
+      if (replacing !== null) data.append("_replaces", replacing);
       fetch(url, {
         method: "POST",
         body: data,
@@ -133,6 +161,7 @@
         .then(readJson)
         .then(function (answer) {
           lastSent = json;
+          if (replaces === replacing) replaces = null;
           status.classList.remove("errornote");
           status.textContent = "Autosaved to the server at " + answer.saved_at_text + ".";
           heard(answer);
@@ -144,15 +173,40 @@
       if (!timer) timer = setTimeout(send, SEND_AFTER);
     }
 
-    function discard() {
+    /* Drop a copy: this form's, or on the add form the one offered (``draftKey``). */
+    function discard(draftKey) {
       var data = new URLSearchParams();
       data.append("_discard", "1");
+      if (adding) data.append("_draft_key", typeof draftKey === "string" ? draftKey : state.draftKey);
       fetch(url, {
         method: "POST",
         body: data,
         credentials: "same-origin",
         headers: { "X-CSRFToken": token, Accept: "application/json" },
       }).catch(function () {});
+    }
+
+    /* "The post was saved since, by Olga Ek at …": for a copy older than the post. */
+    function savedSince(copy) {
+      if (!copy.saved_since) return "";
+      return (
+        "The post was saved since, by " +
+        copy.saved_since.by +
+        " at " +
+        copy.saved_since.at +
+        ", and the form shows that version: compare them before restoring. Saving the " +
+        "restored text is refused once, listing what changed; saving again replaces it."
+      );
+    }
+
+    /* Restoring a copy: on the add form another form's copy becomes this one's; a copy
+       older than the post is saved as typed on the version of its time. */
+    function adopt(copy) {
+      if (adding && copy.draft_key !== state.draftKey) replaces = copy.draft_key;
+      if (copy.saved_since && form.elements.based_on) {
+        basedOn = copy.saved_at;
+        form.elements.based_on.value = basedOn;
+      }
     }
 
     function offer(copy) {
@@ -172,11 +226,13 @@
         "The server kept what you typed here, which was never saved (a closed tab, a " +
           "crash or an ended session). Restore it into the form, then save."
       );
+      box.append(title, detail);
+      if (copy.saved_since) box.append(element("p", "desk-restore-since", savedSince(copy)));
       var restore = element("button", "button default desk-restore-yes", "Restore");
       restore.type = "button";
       var drop = element("button", "button desk-restore-no", "Discard it");
       drop.type = "button";
-      box.append(title, detail, restore, drop);
+      box.append(restore, drop);
       if (local) local.hidden = true; // one question at a time: the newer copy first
       form.parentNode.insertBefore(box, form);
 
@@ -185,20 +241,39 @@
         var localDrop = local && local.querySelector(".desk-restore-no");
         if (localDrop) localDrop.click();
         box.remove();
-        paused = false;
+        adopt(copy);
         desk.applyValues(form, copy.values);
+        paused = false;
+        send(); // at once: the restored text is this form's copy from now on
       });
       drop.addEventListener("click", function () {
         box.remove();
-        if (local) local.hidden = false;
-        paused = false;
-        discard();
+        discard(copy.draft_key);
+        if (local) {
+          local.hidden = false;
+          waitFor(local); // its question, unanswered: still nothing sent
+        } else {
+          paused = false;
+        }
+      });
+    }
+
+    /* The browser's own offer, unanswered: sending now could replace the server's copy
+       with text that lacks what that offer holds. Resume once it is answered. */
+    function waitFor(local) {
+      paused = true;
+      local.querySelectorAll("button").forEach(function (button) {
+        button.addEventListener("click", function () {
+          paused = false;
+          soon();
+        });
       });
     }
 
     function browserCopy() {
+      if (state.offered) return state.offered.saved;
       try {
-        return JSON.parse(localStorage.getItem(desk.prefix + location.pathname));
+        return JSON.parse(localStorage.getItem(state.storageKey));
       } catch (error) {
         return null;
       }
@@ -218,29 +293,77 @@
       var same = Object.keys(copy.values).every(function (name) {
         return kept.values[name] === copy.values[name];
       });
+      var note = local.querySelector(".desk-restore-since");
+      // Saved since by someone: the server's question says by whom, if the browser's cannot.
+      if (!same || (copy.saved_since && !note)) return false;
+      answeredTogether(local, copy);
+      return true;
+    }
+
+    /* The browser's question answers for the server's copy too: "Discard it" drops it,
+       "Restore" makes another add form's copy this one's. */
+    function answeredTogether(local, copy) {
       var drop = local.querySelector(".desk-restore-no");
-      if (same && drop) drop.addEventListener("click", discard);
-      return same;
+      var restore = local.querySelector(".desk-restore-yes");
+      if (drop) {
+        drop.addEventListener("click", function () {
+          discard(copy.draft_key);
+        });
+      }
+      if (restore) {
+        restore.addEventListener("click", function () {
+          if (adding && copy.draft_key !== state.draftKey) replaces = copy.draft_key;
+        });
+      }
+    }
+
+    /* On the add form: the browser offers its entry of the same form as the server's copy
+       (a closed tab's, say), newer than the server's. */
+    function browserOffersTheSameForm(copy) {
+      var local = document.querySelector(".desk-restore:not(.desk-restore-server)");
+      if (!adding || !local || !state.offered) return false;
+      var base = desk.prefix + location.pathname;
+      var key = state.offered.key;
+      var draftKey = key === base ? "" : key.slice(base.length + 1);
+      if (draftKey !== copy.draft_key) return false;
+      answeredTogether(local, copy);
+      return true;
     }
 
     function opened(answer) {
       heard(answer);
       var copy = answer.autosave;
+      // The browser's offer says the post was saved since; the server can say who, and when.
+      var note = document.querySelector(".desk-restore:not(.desk-restore-server) .desk-restore-since");
+      if (copy && copy.saved_since && note) note.textContent = savedSince(copy);
       var current = textValues();
       var differs =
         copy &&
         Object.keys(copy.values).some(function (name) {
           return name in current && current[name] !== copy.values[name];
         });
-      if (differs && !browserCopyIsNewer(copy) && !browserCopyHasTheSameText(copy)) {
+      if (differs && browserCopyIsNewer(copy)) {
+        browserOffersTheSameForm(copy);
+      } else if (differs && !browserCopyHasTheSameText(copy)) {
         offer(copy);
         return;
       }
       if (copy && !differs) lastSent = JSON.stringify(current); // already kept as it is
-      paused = false;
+      if (copy && !differs && adding && copy.draft_key !== state.draftKey) {
+        // Another form's copy, already restored here from the browser: this form's now.
+        replaces = copy.draft_key;
+        lastSent = null;
+      }
+      var local = document.querySelector(".desk-restore:not(.desk-restore-server)");
+      if (local) {
+        waitFor(local);
+      } else {
+        paused = false;
+        if (replaces !== null) send();
+      }
     }
 
-    fetch(asked, {
+    fetch(question(), {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })
@@ -253,7 +376,7 @@
 
     setInterval(function () {
       if (adding || document.hidden || leaving) return; // a new post: nobody else has it
-      fetch(asked, {
+      fetch(question(), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
@@ -277,6 +400,8 @@
         data.append(name, values[name]);
       });
       data.append("csrfmiddlewaretoken", token);
+      if (adding) data.append("_draft_key", state.draftKey);
+      if (replaces !== null) data.append("_replaces", replaces);
       if (navigator.sendBeacon) navigator.sendBeacon(url, data);
     });
   }

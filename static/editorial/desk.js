@@ -6,9 +6,19 @@
    - Autosave: every field of the form is kept in localStorage (one entry per form:
      its path) a second after the last keystroke. Opening the form again with an entry
      that differs from what the server shows offers "Restore unsaved text?".
+   - Each add form has its own key, made here and kept in sessionStorage (a reload of
+     the tab keeps it), so two new posts typed in two tabs are two entries. The key is
+     posted with the form (_draft_key) and held as a Web Lock while the page is open:
+     a new add form with no entry of its own offers the newest entry of that form that
+     no open tab holds (a closed or crashed tab's), and takes it over if restored.
    - An entry outlives a failed save: it is dropped only when the next page says the
      save worked (a success message and no errors). A stale CSRF token, an expired
      session or a crash leave it for the prompt.
+   - While a restore offer (this one or the server's) is unanswered, a save keeps every
+     copy: the entry stays, and the form posts _keep_autosave so the server keeps its.
+   - Restoring text typed on an older version of the post than the form shows puts that
+     version back in the form's based_on: the save is then refused once, showing what
+     changed since, and goes through when made again (the usual stale-save check).
    - Leaving the page with unsaved changes asks first (admin links and beforeunload).
    - Ctrl/Cmd+S saves and stays ("Save and continue editing").
    - The word count and reading time follow the typing.
@@ -19,6 +29,8 @@
 
   var PREFIX = "writersdesk:";
   var SUBMITTED = PREFIX + "submitted";
+  // An add form's key: in sessionStorage by path, and the name of its Web Lock.
+  var DRAFT = PREFIX + "draft:";
   var WORDS_PER_MINUTE = 230; // essays/models.py
   var SKIP_TYPES = ["hidden", "submit", "button", "file", "password", "image", "reset"];
 
@@ -139,6 +151,28 @@
     return node;
   }
 
+  function hiddenField(form, name, value) {
+    var field = form.querySelector("input[type=hidden][name=" + name + "]");
+    if (!field) {
+      field = element("input");
+      field.type = "hidden";
+      field.name = name;
+      form.append(field);
+    }
+    field.value = value;
+  }
+
+  /* A restore offer, this script's or autosave.js's, not answered yet. */
+  function offerOpen(form) {
+    return !!form.parentNode.querySelector(".desk-restore");
+  }
+
+  /* Text typed on an older version of the post than the form shows (basedOn differs). */
+  function typedOnAnOlderVersion(form, saved) {
+    var current = form.elements.based_on;
+    return !!(current && saved.basedOn && saved.basedOn !== current.value);
+  }
+
   function offerRestore(form, key, saved, onDone) {
     var box = element("div", "desk-restore");
     box.setAttribute("role", "alertdialog");
@@ -153,15 +187,30 @@
         (when ? " (" + when + ")" : "") +
         ", which was never saved. Restore it into the form, then save."
     );
+    box.append(title, detail);
+    var older = typedOnAnOlderVersion(form, saved);
+    if (older) {
+      box.append(
+        element(
+          "p",
+          "desk-restore-since",
+          "The post was saved since this text was typed, and the form shows that newer " +
+            "version: compare them before restoring. Saving the restored text is refused " +
+            "once, listing what changed; saving again replaces the newer version."
+        )
+      );
+    }
     var restore = element("button", "button default desk-restore-yes", "Restore");
     restore.type = "button";
     var discard = element("button", "button desk-restore-no", "Discard it");
     discard.type = "button";
-    box.append(title, detail, restore, discard);
+    box.append(restore, discard);
     form.parentNode.insertBefore(box, form);
 
     restore.addEventListener("click", function () {
       applyValues(form, saved.values);
+      // Saved on the version the text was typed on: the stale-save check shows what changed.
+      if (older) form.elements.based_on.value = saved.basedOn;
       box.remove();
       onDone(true);
     });
@@ -210,10 +259,97 @@
     );
   }
 
-  function wakeForm(form) {
-    var key = PREFIX + location.pathname;
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  /* The add form's key: this tab's (sessionStorage), held as a Web Lock until the page
+     goes (the browser lets go when the tab closes or crashes). A key another tab holds
+     (a duplicated tab copies sessionStorage) is left to it: this form takes a new one. */
+  function holdDraftKey() {
+    var name = DRAFT + location.pathname;
+    var key = (session && session.getItem(name)) || newKey();
+    function chosen(found) {
+      if (session) session.setItem(name, found);
+      return found;
+    }
+    if (!navigator.locks) return Promise.resolve(chosen(key));
+    return new Promise(function (resolve) {
+      function attempt(candidate) {
+        navigator.locks
+          .request(DRAFT + candidate, { ifAvailable: true }, function (lock) {
+            if (!lock) {
+              attempt(newKey());
+              return null;
+            }
+            resolve(chosen(candidate));
+            return new Promise(function () {}); // held as long as the page
+          })
+          .catch(function () {
+            resolve(chosen(candidate));
+          });
+      }
+      attempt(key);
+    });
+  }
+
+  /* The add forms' keys that other open tabs hold: their copies are not to be offered. */
+  function keysHeldElsewhere(own) {
+    if (!navigator.locks || !navigator.locks.query) return Promise.resolve([]);
+    return navigator.locks.query().then(
+      function (state) {
+        return (state.held || [])
+          .map(function (lock) {
+            return lock.name || "";
+          })
+          .filter(function (name) {
+            return name.indexOf(DRAFT) === 0 && name !== DRAFT + own;
+          })
+          .map(function (name) {
+            return name.slice(DRAFT.length);
+          });
+      },
+      function () {
+        return [];
+      }
+    );
+  }
+
+  /* The entry to offer: the form's own, else (an add form) the newest entry of another
+     add form of this type that no open tab holds (entries from before add forms had
+     keys are under the bare path). Null when none differs from the form. */
+  function entryToOffer(key, base, taken, initial) {
+    function differs(saved) {
+      return saved && saved.values && !sameValues(saved.values, initial);
+    }
+    var own = read(key);
+    if (own || key === base || !local) return differs(own) ? { key: key, saved: own } : null;
+    var best = null;
+    for (var i = 0; i < local.length; i++) {
+      var name = local.key(i);
+      if (name === key || (name !== base && name.indexOf(base + "#") !== 0)) continue;
+      if (taken.indexOf(name.slice(base.length + 1)) !== -1) continue;
+      var saved = read(name);
+      if (!differs(saved)) continue;
+      if (!best || String(saved.savedAt) > String(best.saved.savedAt)) {
+        best = { key: name, saved: saved };
+      }
+    }
+    return best;
+  }
+
+  var formReady = null; // resolved by wakeForm for static/editorial/autosave.js
+  var formIsReady = new Promise(function (resolve) {
+    formReady = resolve;
+  });
+
+  function wakeForm(form, draftKey, taken) {
+    var base = PREFIX + location.pathname;
+    var key = draftKey ? base + "#" + draftKey : base;
+    if (draftKey) hiddenField(form, "_draft_key", draftKey);
     var initial = valuesOf(form);
-    var saved = read(key);
+    var offered = entryToOffer(key, base, taken, initial);
     var paused = false;
     var leaving = false;
     var timer = null;
@@ -222,11 +358,16 @@
       return !sameValues(valuesOf(form), initial);
     }
 
+    function entry() {
+      var basedOn = form.elements.based_on ? form.elements.based_on.value : "";
+      return { savedAt: new Date().toISOString(), values: valuesOf(form), basedOn: basedOn };
+    }
+
     function keep() {
       timer = null;
       if (paused) return;
       if (dirty()) {
-        write(key, { savedAt: new Date().toISOString(), values: valuesOf(form) });
+        write(key, entry());
       } else if (local) {
         local.removeItem(key); // back as the server has it: nothing to keep
       }
@@ -237,9 +378,11 @@
       timer = setTimeout(keep, 800);
     }
 
-    if (saved && saved.values && !sameValues(saved.values, initial)) {
+    if (offered) {
       paused = true;
-      offerRestore(form, key, saved, function () {
+      offerRestore(form, offered.key, offered.saved, function (restored) {
+        // Restored from another tab's entry: it is this form's now, kept under its key.
+        if (restored && offered.key !== key && local) local.removeItem(offered.key);
         paused = false;
         keep();
       });
@@ -250,10 +393,14 @@
 
     form.addEventListener("submit", function () {
       if (timer) clearTimeout(timer);
-      if (!paused && dirty()) {
-        write(key, { savedAt: new Date().toISOString(), values: valuesOf(form) });
-      }
       leaving = true;
+      if (offerOpen(form)) {
+        // Saved without answering: the text on offer is not in the form. Keep it, here
+        // and on the server, to be offered again.
+        hiddenField(form, "_keep_autosave", "1");
+        return;
+      }
+      if (dirty()) write(key, entry());
       if (session) session.setItem(SUBMITTED, key);
     });
 
@@ -297,6 +444,12 @@
     });
 
     liveReadingStats(form);
+    formReady({
+      draftKey: draftKey,
+      taken: taken,
+      storageKey: key,
+      offered: offered,
+    });
   }
 
   function wakeCopyButtons() {
@@ -321,8 +474,15 @@
     });
   }
 
-  // For static/editorial/autosave.js, which keeps the same fields on the server.
-  window.WritersDesk = { prefix: PREFIX, valuesOf: valuesOf, applyValues: applyValues };
+  /* For static/editorial/autosave.js, which keeps the same fields on the server.
+     formReady gives the add form's key, the keys other tabs hold, this form's entry
+     key and the entry offered ({key, saved}, or null), once the offer is on the page. */
+  window.WritersDesk = {
+    prefix: PREFIX,
+    valuesOf: valuesOf,
+    applyValues: applyValues,
+    formReady: formIsReady,
+  };
 
   function ready() {
     settleLastSubmission();
@@ -332,7 +492,16 @@
       return;
     }
     var form = document.querySelector("#content-main form[method=post]");
-    if (form) wakeForm(form);
+    if (!form) return;
+    if (!/\/add\/$/.test(location.pathname)) {
+      wakeForm(form, "", []);
+      return;
+    }
+    holdDraftKey().then(function (draftKey) {
+      keysHeldElsewhere(draftKey).then(function (taken) {
+        wakeForm(form, draftKey, taken);
+      });
+    });
   }
 
   if (document.readyState === "loading") {
