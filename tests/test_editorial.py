@@ -114,6 +114,10 @@ def test_the_form_shows_word_count_and_reading_time(editor):
     essay = EssayFactory(body="word " * 460)
     html = editor.get(reverse("admin:essays_essay_change", args=[essay.pk])).content.decode()
     assert "460 words · 2 min read" in html
+    for body, shown in (("", "No words yet"), ("Word.", "1 word · 1 min read")):
+        essay = EssayFactory(body=body)
+        url = reverse("admin:essays_essay_change", args=[essay.pk])
+        assert shown in editor.get(url).content.decode()
 
 
 # The publish gate ------------------------------------------------------------------

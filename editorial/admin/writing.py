@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core.admin import PublishableAdmin
@@ -109,10 +110,13 @@ class WritingAdmin(EditorialAdminMixin, PublishableAdmin):
     def reading_stats(self, obj):
         if obj is None or obj.pk is None:
             return _("Counted when the post is saved.")
-        return _("%(words)s words · %(minutes)s min read") % {
-            "words": f"{obj.word_count:,}",
-            "minutes": obj.reading_minutes,
-        }
+        if not obj.word_count:
+            return _("No words yet")
+        return ngettext(
+            "%(words)s word · %(minutes)s min read",
+            "%(words)s words · %(minutes)s min read",
+            obj.word_count,
+        ) % {"words": f"{obj.word_count:,}", "minutes": obj.reading_minutes}
 
     @admin.display(description=_("hidden shortcodes"))
     def hidden_shortcodes(self, obj):

@@ -244,7 +244,10 @@
         words += countWords(editor.value);
       });
       var minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
-      target.textContent = words.toLocaleString("en") + " words · " + minutes + " min read";
+      target.textContent =
+        words === 0
+          ? "No words yet"
+          : words.toLocaleString("en") + (words === 1 ? " word" : " words") + " · " + minutes + " min read";
     }
     editors.forEach(function (editor) {
       editor.addEventListener("input", update);
