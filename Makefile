@@ -44,6 +44,12 @@ test: install
 test-full: install
 	$(PYTEST) -m "" $(PYTEST_ARGS)
 
+# Only what `make test` leaves out: the tests of the whole Go blog corpus (CI runs this
+# after `make test`, rather than everything twice).
+.PHONY: test-corpus
+test-corpus: install
+	$(PYTEST) -m corpus_full $(PYTEST_ARGS)
+
 # The same suite against the local PostgreSQL server.
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(MAKE) test
