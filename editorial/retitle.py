@@ -3,8 +3,10 @@
 Left without a title, a dev reflection is called "Dev reflection - <its publish date>"
 and its slug is made from that (``DevReflection.default_title``). Rescheduling it (on the
 calendar, on its form, with a bulk action) renames it, title and slug, when both are
-still the ones its old date gave it; a title or slug written by hand stays. A post that
-was live keeps its old address as a redirect (``Writing.save`` does that for any slug).
+still the ones its old date gave it; a title or slug written by hand stays. An undated
+draft, named after the day it was made, is renamed when it is first given a date. A post
+that was live keeps its old address as a redirect (``Writing.save`` does that for any
+slug).
 """
 
 import re
@@ -17,8 +19,13 @@ from essays.models import DevReflection
 def follow_new_date(post, old_publish_at):
     """Before ``post.save()``, with the publish time the post had: rename it if its title
     (and slug) were the defaults of that time. Returns whether it did."""
-    if not isinstance(post, DevReflection) or old_publish_at is None:
+    if not isinstance(post, DevReflection) or post.publish_at is None:
         return False
+    if old_publish_at is None:
+        # An undated draft was named after the day it was made.
+        old_publish_at = post.created
+        if old_publish_at is None:
+            return False
     if post.publish_at == old_publish_at:
         return False
     old_title = DevReflection(publish_at=old_publish_at).default_title()

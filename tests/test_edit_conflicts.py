@@ -103,6 +103,25 @@ def test_a_bulk_change_since_opening_also_makes_the_form_stale(client, ed):
     assert "Not saved: someone else saved this post" in answer.content.decode()
 
 
+def test_a_bulk_tag_since_opening_makes_the_form_stale(client, ed, django_user_model):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    post = EssayFactory(draft=True, author=ed)
+    client.force_login(ed)
+    version = opened(client, post)
+    olga = django_user_model.objects.create_superuser("olga", "o@example.com", "pw")
+    other = Client()
+    other.force_login(olga)
+    tagged = other.post(
+        reverse("admin:essays_writing_changelist"),
+        {"action": "add_tag", ACTION_CHECKBOX_NAME: [post.pk], "apply": "1", "tag": "harbours"},
+    )
+    assert tagged.status_code == 302
+    answer = client.post(change_url(post), form(post, version, body="Mine."))
+    assert "Not saved: someone else saved this post" in answer.content.decode()
+    assert [tag.slug for tag in Essay.objects.get(pk=post.pk).tags.all()] == ["harbours"]
+
+
 def test_a_form_without_a_version_is_not_checked(client, ed):
     """A script's or an older page's POST: saved, as before this check existed."""
     post = EssayFactory(draft=True, author=ed)

@@ -191,6 +191,20 @@ def test_rescheduling_a_dev_reflection_renames_its_default_title_and_slug(editor
     assert post.slug == slugify(post.title)
 
 
+def test_an_undated_draft_reflection_takes_the_date_it_is_first_given(editor):
+    made = timezone.now() - timedelta(days=10)
+    with time_machine.travel(made, tick=False):
+        post = DevReflectionFactory(title="", slug="", draft=True, publish_at=None)
+    assert post.title == DevReflection(publish_at=made).default_title()
+    later = timezone.now() + timedelta(days=4)
+    response = editor.post(reverse("admin:essays_writing_reschedule", args=[post.pk]), at(later))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.title == DevReflection(publish_at=post.publish_at).default_title()
+    assert post.title != DevReflection(publish_at=made).default_title()
+    assert post.slug == slugify(post.title)
+
+
 def test_a_hand_written_title_stays_when_rescheduled(editor):
     post = DevReflectionFactory(title="On tests", slug="on-tests", scheduled=True)
     editor.post(

@@ -166,10 +166,14 @@ def _tagging(modeladmin, request, queryset, adding):
                 has = any(existing.pk == tag.pk for existing in post.tags.all())
                 if adding and not has:
                     post.tags.add(tag)
-                    done.append(post)
                 elif not adding and has:
                     post.tags.remove(tag)
-                    done.append(post)
+                else:
+                    continue
+                # Its time of last change moves too: a form opened on the post before
+                # this must not save its old tags over it unawares (the conflict check).
+                post.save(update_fields=["updated"])
+                done.append(post)
         verb = _("Tagged “%(tag)s”") if adding else _("Untagged “%(tag)s”")
         _report(request, done, verb % {"tag": tag.name})
         return None
