@@ -96,10 +96,11 @@ class Autosave(models.Model):
     seconds: offered back after a crash or an expired session, and gone once they save.
     Never a revision, and never the post itself: nothing here is public.
 
+    Each copy names the form it was typed in (``draft_key``, made by the page for each
+    tab): one copy per post, user and form, so that two tabs of one post keep apart.
     A post not saved yet has no row to point at: its copy names the writing type
-    instead (``content_type``, ``writing`` empty) and the add form it was typed in
-    (``draft_key``), one per user, type and form, and goes when that form's post is
-    first saved (no ``Writing`` row is made for it before)."""
+    instead (``content_type``, ``writing`` empty), one per user, type and form, and goes
+    when that form's post is first saved (no ``Writing`` row is made for it before)."""
 
     writing = models.ForeignKey(
         "essays.Writing", null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
@@ -116,8 +117,8 @@ class Autosave(models.Model):
         blank=True,
         default="",
         help_text=_(
-            "Which add form a new post's copy came from (made by the page, one per tab); "
-            "empty for a saved post's copy, and for copies kept before add forms had one."
+            "Which form the copy came from (made by the page, one per tab); empty for "
+            "copies kept before forms had one."
         ),
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
@@ -128,7 +129,11 @@ class Autosave(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["writing", "user"], name="one_autosave_per_user"),
+            models.UniqueConstraint(
+                fields=["writing", "user", "draft_key"],
+                condition=models.Q(writing__isnull=False),
+                name="one_autosave_per_user_post_and_form",
+            ),
             models.UniqueConstraint(
                 fields=["content_type", "user", "draft_key"],
                 condition=models.Q(writing__isnull=True),

@@ -14,7 +14,7 @@ from essays.models import Essay
 
 from . import test_browser  # noqa: F401  (skips this module too when Chromium is missing)
 from .factories import EssayFactory
-from .test_writers_desk_browser import signed_in
+from .test_writers_desk_browser import entry_prefix, signed_in, wait_for_entry
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -205,7 +205,7 @@ def test_saving_with_the_restore_offer_unanswered_loses_nothing(
     words = "Old. And a paragraph typed just before the crash."
     page.fill("#id_body", words)
     autosaved(page)
-    page.wait_for_function(f"() => localStorage.getItem('writersdesk:{path}') !== null")
+    wait_for_entry(page, path)
     context = page.context
     page.close()
 
@@ -223,7 +223,13 @@ def test_saving_with_the_restore_offer_unanswered_loses_nothing(
     page.locator(".messagelist .success").first.wait_for()
     assert Essay.objects.get(pk=post.pk).title == "Tides, renamed"
     assert Autosave.objects.get(writing=post).data["body"] == words
-    assert page.evaluate(f"() => localStorage.getItem('writersdesk:{path}')") is not None
+    # The browser's copy waits under a key of its own, beside the form's (desk.js).
+    kept = page.evaluate(
+        f"""() => Object.keys(localStorage)
+            .filter(key => key.startsWith({entry_prefix(page, path)!r}))
+            .map(key => JSON.parse(localStorage.getItem(key)).values.body)"""
+    )
+    assert kept == [words]
     # Offered again, and restored.
     page.locator(".desk-restore").get_by_role("button", name="Restore").click()
     assert page.input_value("#id_body") == words
@@ -249,9 +255,10 @@ def test_two_new_posts_typed_in_two_tabs_are_kept_apart(live_server, new_page, d
 
     assert bodies() == ["The first new post.", "The second new post."]
     stored = first.evaluate(
-        """() => Object.keys(localStorage)
-            .filter(key => key.startsWith("writersdesk:/admin/essays/essay/add/"))
-            .map(key => JSON.parse(localStorage.getItem(key)).values.body).sort()"""
+        """prefix => Object.keys(localStorage)
+            .filter(key => key.startsWith(prefix))
+            .map(key => JSON.parse(localStorage.getItem(key)).values.body).sort()""",
+        entry_prefix(first),
     )
     assert stored == ["The first new post.", "The second new post."]
 

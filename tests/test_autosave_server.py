@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,14 @@ def autosave_url(post):
 
 def change_url(post):
     return reverse(f"admin:essays_{post.kind}_change", args=[post.pk])
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Which add forms added their post is kept in the pages cache: none, at each test."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -140,6 +149,35 @@ def test_saving_the_post_deletes_the_users_copy_only(client, ed, olga, draft):
     response = client.post(change_url(draft), essay_form(title="Tides", slug=draft.slug))
     assert response.status_code == 302
     assert list(Autosave.objects.values_list("user__username", flat=True)) == ["olga"]
+
+
+def test_each_tab_of_a_post_keeps_its_own_copy(client, ed, draft):
+    """Two tabs of one post: one copy each; a tab's save drops its own copy only."""
+    client.force_login(ed)
+    client.post(autosave_url(draft), {"_draft_key": "tab-b", "body": "Tab B's words."})
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        client.post(autosave_url(draft), {"_draft_key": "tab-a", "body": "Tab A's words."})
+
+    def offered(**query):
+        copy = client.get(autosave_url(draft), query).json()["autosave"]
+        return copy and (copy["draft_key"], copy["values"]["body"])
+
+    assert offered(_draft_key="tab-b") == ("tab-b", "Tab B's words.")
+    # A new tab: the newest copy that no open tab holds.
+    assert offered(_draft_key="tab-c") == ("tab-a", "Tab A's words.")
+    assert offered(_draft_key="tab-c", taken=["tab-a"]) == ("tab-b", "Tab B's words.")
+    assert offered(_draft_key="tab-c", taken=["tab-a", "tab-b"]) is None
+
+    form = essay_form(title="Tides", slug=draft.slug, _draft_key="tab-a")
+    assert client.post(change_url(draft), form).status_code == 302
+    assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-b"]
+    # Restored in a new tab: moved into that tab's copy, not copied.
+    client.post(
+        autosave_url(draft), {"_draft_key": "tab-c", "_replaces": "tab-b", "body": "Tab B's words."}
+    )
+    assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-c"]
+    client.post(autosave_url(draft), {"_draft_key": "tab-c", "_discard": "1"})
+    assert not Autosave.objects.exists()
 
 
 def test_discarding_drops_the_copy(client, ed, draft):
@@ -287,6 +325,21 @@ def test_each_add_form_keeps_its_own_copy(client, ed):
     assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-c"]
     client.post(new_post_url(), {"_draft_key": "tab-c", "_discard": "1"})
     assert not Autosave.objects.exists()
+
+
+def test_an_autosave_arriving_after_its_form_added_the_post_keeps_nothing(client, ed):
+    """Sent just before the save, answered after it: the text is in the post already."""
+    client.force_login(ed)
+    client.post(new_post_url(), {"_draft_key": "tab-a", "body": "Words."})
+    form = essay_form(title="Harbour", slug="harbour", body="Words.", _draft_key="tab-a")
+    assert client.post(add_url(), form).status_code == 302
+    late = client.post(new_post_url(), {"_draft_key": "tab-a", "body": "Words."})
+    assert late.json()["added"] is True
+    assert not Autosave.objects.exists()
+    assert client.get(new_post_url(), {"_draft_key": "tab-b"}).json()["autosave"] is None
+    # Another form's key is autosaved as ever.
+    client.post(new_post_url(), {"_draft_key": "tab-b", "body": "More."})
+    assert list(Autosave.objects.values_list("draft_key", flat=True)) == ["tab-b"]
 
 
 def test_a_copy_kept_before_add_forms_had_keys_is_still_offered(client, ed):

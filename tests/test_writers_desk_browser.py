@@ -21,8 +21,7 @@ pytestmark = [
 ]
 
 ADD = "/admin/essays/essay/add/"
-# The desk keeps each add form's text under the path and the form's own key (one per tab).
-ENTRIES = "writersdesk:" + ADD + "#"
+
 WORDS = "A paragraph I will not type twice, about harbours and tides."
 
 
@@ -45,11 +44,27 @@ def type_into(page, selector, text):
     page.keyboard.type(text)
 
 
+def entry_prefix(page, path=ADD):
+    """Where the desk's entries of the form at ``path`` start, for the signed-in user
+    (each user's apart, by the id the page gives desk.js); then come the form's own key,
+    one per tab, and for an entry set aside while offered, a key of its own."""
+    user = page.locator("script[data-desk-user]").get_attribute("data-desk-user")
+    return f"writersdesk:user{user}:{path}"
+
+
+def wait_for_entry(page, path=ADD):
+    """Wait until the desk keeps an entry of the form at ``path`` in localStorage."""
+    page.wait_for_function(
+        "prefix => Object.keys(localStorage).some(key => key.startsWith(prefix))",
+        arg=entry_prefix(page, path),
+    )
+
+
 def entry_key(page):
     """The localStorage key of this tab's add form: the path, then the form's own key."""
     session = "writersdesk:draft:" + ADD
     page.wait_for_function(f"() => sessionStorage.getItem({session!r}) !== null")
-    return ENTRIES + page.evaluate(f"() => sessionStorage.getItem({session!r})")
+    return entry_prefix(page) + "#" + page.evaluate(f"() => sessionStorage.getItem({session!r})")
 
 
 def entries(page):
@@ -58,7 +73,7 @@ def entries(page):
         """prefix => Object.fromEntries(Object.keys(localStorage)
             .filter(key => key.startsWith(prefix))
             .map(key => [key, JSON.parse(localStorage.getItem(key))]))""",
-        ENTRIES,
+        entry_prefix(page) + "#",
     )
 
 

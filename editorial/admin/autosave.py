@@ -1,30 +1,35 @@
-"""The server side of autosave (static/editorial/autosave.js): one row per post and user.
+"""The server side of autosave (static/editorial/autosave.js): one row per post, user
+and form (``draft_key``, made by the page for each tab: two tabs of one post keep apart).
 
 ``<id>/autosave/`` under each writing type's admin, for whoever may change the post:
-- GET: this user's copy, who else autosaved the post in the last minute, and whether
-  the post was saved since the version the form was opened on (``?based_on=``). A copy
-  older than the post's last save is still offered, saying who saved the post since and
-  when: the writer compares before restoring, and saving the restored text meets the
-  stale-save check (``forms.EditorialWritingForm``).
-- POST: the form's text fields, stored over this user's copy (the post is untouched: no
-  revision, no ``updated``, nothing published); ``_discard`` drops the copy instead.
+- GET: the form's own copy (``?_draft_key=``), else this user's newest copy of the post
+  that no open tab holds (``?taken=``, repeated: a closed or crashed tab's); who else
+  autosaved the post in the last minute, and whether the post was saved since the
+  version the form was opened on (``?based_on=``). A copy older than the post's last
+  save is still offered, saying who saved the post since and when: the writer compares
+  before restoring, and saving the restored text meets the stale-save check
+  (``forms.EditorialWritingForm``).
+- POST: the form's text fields, stored over the form's copy (the post is untouched: no
+  revision, no ``updated``, nothing published); ``_discard`` drops the copy instead;
+  ``_replaces`` names another form's copy, restored here, which the form's own replaces.
 
-A copy is dropped only by its own user: their save of the post (``save_model``), or
-``_discard``. Another user's save, a bulk action or a rename leaves it. A save posted
-with ``_keep_autosave`` (the form still asks whether to restore a copy) keeps it too.
+A copy is dropped only by its own user and form: the save of the post from that form
+(``save_model``), or ``_discard``. Another user's save, another tab's, a bulk action or
+a rename leaves it. A save posted with ``_keep_autosave`` (the form still asks whether
+to restore a copy) keeps it too.
 
 ``add/autosave/`` does the same for the add form, for whoever may add that type: a new
-post has no row yet, so its copy is kept by user, writing type and add form
-(``draft_key``, made by the page for each tab), with ``writing`` empty. A form's GET
-offers its own copy, else this user's newest copy of that type that no open tab holds
-(``?taken=``, repeated); storing with ``_replaces`` moves such a copy into the form's
-own. A copy is dropped when its form's post is added (``save_model``) or on
-``_discard``. No ``Writing`` row is made.
+post has no row yet, so its copy is kept by user, writing type and add form, with
+``writing`` empty. A copy is dropped when its form's post is added (``save_model``) or
+on ``_discard``. No ``Writing`` row is made.
 """
+
+import logging
 
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path
@@ -40,7 +45,7 @@ from .forms import BASED_ON
 MAX_CHARS = 500_000
 # Posted by a form whose restore offer is still unanswered: its save keeps the copies.
 KEEP = "_keep_autosave"
-# The add form's own key, posted with the form and with each autosave.
+# The form's own key (one per tab), posted with the form and with each autosave.
 DRAFT_KEY = "_draft_key"
 
 
@@ -54,6 +59,20 @@ def name_of(user):
 
 def draft_key_of(data):
     return data.get(DRAFT_KEY, "")[:64]
+
+
+def copy_to_offer(copies, data):
+    """The form's own copy (a reload of its tab), else the newest no open tab holds."""
+    key = draft_key_of(data)
+    return copies.filter(draft_key=key).first() or (
+        copies.exclude(draft_key__in=data.getlist("taken")).order_by("-saved_at", "-pk").first()
+    )
+
+
+def replace(copies, data):
+    """A copy from a closed tab, restored in this form: the form's own copy now."""
+    if "_replaces" in data:
+        copies.filter(draft_key=data["_replaces"]).exclude(draft_key=draft_key_of(data)).delete()
 
 
 def saved_by(post, since, user):
@@ -91,6 +110,33 @@ def text_fields(form_class):
     ]
 
 
+logger = logging.getLogger(__name__)
+
+# How long an add form's key is remembered once its post is added: far longer than any
+# autosave request can be on its way.
+ADDED_SECONDS = 60 * 60
+
+
+def _added_key(request, key):
+    return f"autosave:added:{request.user.pk}:{key}"
+
+
+def _mark_added(request, key):
+    """Remember that the add form ``key`` added its post (in the shared cache, which every
+    worker and server reads)."""
+    try:
+        caches["pages"].set(_added_key(request, key), True, ADDED_SECONDS)
+    except Exception:  # noqa: BLE001  (a late copy is offered, never worse)
+        logger.warning("The autosave cannot reach its cache.")
+
+
+def _was_added(request, key):
+    try:
+        return bool(caches["pages"].get(_added_key(request, key)))
+    except Exception:  # noqa: BLE001
+        return False
+
+
 class AutosaveMixin:
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -118,11 +164,12 @@ class AutosaveMixin:
         answer = {"updated": obj.updated.isoformat(), "autosave": None}
         if request.method == "POST":
             if request.POST.get("_discard"):
-                mine.delete()
+                mine.filter(draft_key=draft_key_of(request.POST)).delete()
             else:
                 answer["saved_at"] = self._store(request, obj)
                 answer["saved_at_text"] = when(timezone.now())
-        elif (copy := mine.first()) is not None:
+                replace(mine, request.POST)
+        elif (copy := copy_to_offer(mine, request.GET)) is not None:
             answer["autosave"] = offered(copy, obj, request.user)
         answer["others"] = [
             {"name": name_of(row.user), "saved_at": row.saved_at.isoformat()}
@@ -145,6 +192,11 @@ class AutosaveMixin:
             key = draft_key_of(request.POST)
             if request.POST.get("_discard"):
                 mine.filter(draft_key=key).delete()
+            elif key and _was_added(request, key):
+                # An autosave sent just before the form added its post, arriving after:
+                # the text is in the post, and a copy made now would be offered later
+                # as an unsaved new post.
+                answer["added"] = True
             else:
                 now = timezone.now()
                 Autosave.objects.update_or_create(
@@ -154,21 +206,11 @@ class AutosaveMixin:
                     draft_key=key,
                     defaults={"data": self._text_of(request, None), "saved_at": now},
                 )
-                if "_replaces" in request.POST:
-                    # A copy from a closed tab, restored here: this form's copy now.
-                    mine.filter(draft_key=request.POST["_replaces"]).exclude(draft_key=key).delete()
+                replace(mine, request.POST)
                 answer["saved_at"] = now.isoformat()
                 answer["saved_at_text"] = when(now)
-        else:
-            key = draft_key_of(request.GET)
-            # This form's own copy (a reload of its tab), else the newest no open tab holds.
-            copy = mine.filter(draft_key=key).first() or (
-                mine.exclude(draft_key__in=request.GET.getlist("taken"))
-                .order_by("-saved_at", "-pk")
-                .first()
-            )
-            if copy is not None:
-                answer["autosave"] = offered(copy)
+        elif (copy := copy_to_offer(mine, request.GET)) is not None:
+            answer["autosave"] = offered(copy)
         return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
     def _new_post_copies(self, request):
@@ -176,16 +218,20 @@ class AutosaveMixin:
         return Autosave.objects.filter(writing=None, content_type=content_type, user=request.user)
 
     def save_model(self, request, obj, form, change):
-        """Saved: what the server autosaved of this user's typing is in the post now, so
-        their copy goes (an added post's: only its own form's copy). Not with ``KEEP``:
-        the form still asked whether to restore the copy, which holds other text."""
+        """Saved: what the server autosaved of this form's typing is in the post now, so
+        its copy goes; the copies of this user's other tabs hold other text, and stay.
+        Not with ``KEEP``: the form still asked whether to restore a copy."""
         super().save_model(request, obj, form, change)
         if KEEP in request.POST:
             return
+        key = draft_key_of(request.POST)
         if change:
-            Autosave.objects.filter(writing_id=obj.pk, user=request.user).delete()
+            mine = Autosave.objects.filter(writing_id=obj.pk, user=request.user)
         else:
-            self._new_post_copies(request).filter(draft_key=draft_key_of(request.POST)).delete()
+            mine = self._new_post_copies(request)
+            if key:
+                _mark_added(request, key)
+        mine.filter(draft_key=key).delete()
 
     def _text_of(self, request, obj):
         names = text_fields(self.get_form(request, obj, change=obj is not None))
@@ -196,6 +242,7 @@ class AutosaveMixin:
         Autosave.objects.update_or_create(
             writing_id=obj.pk,
             user=request.user,
+            draft_key=draft_key_of(request.POST),
             defaults={"data": self._text_of(request, obj), "saved_at": now},
         )
         return now.isoformat()

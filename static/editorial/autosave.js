@@ -4,7 +4,7 @@
    On a post's form (…/<id>/change/, and …/add/ for a post not saved yet), loaded by
    the writing admins' Media:
    - A few seconds into typing, the form's text fields are sent to <id>/autosave/
-     (editorial/admin/autosave.py): stored for this user and post, never a revision,
+     (editorial/admin/autosave.py): stored for this user, post and tab, never a revision,
      never published. A line under the buttons says when, or why not (signed out).
    - On opening the form, this user's copy is offered back when it differs from the form:
      "Restore the text autosaved at …?" (instead of the browser's own offer when the
@@ -12,13 +12,18 @@
      since, and when; restored, the form's based_on becomes the copy's time, so that
      saving it is refused once, listing what changed, and goes through when made again.
    - While an offer (this one or the browser's) is unanswered, nothing is sent: the
-     server's copy may hold text the form lacks.
+     server's copy may hold text the form lacks. Typing meanwhile sets the offered copy
+     aside in the browser too (desk.js), beside the new text, so both are offered again.
+   - A form shown again after a refused save (a form error, a stale save) is sent at
+     once: the posted text is in no copy yet.
+   - Each tab of a post keeps its own copy (the form's key from desk.js), so two tabs do
+     not write over each other; a form with no copy of its own is offered the newest
+     one no open tab holds, and a save drops only its own form's copy.
    - Every few seconds it says who else autosaved this post in the last minute, and
      whether the post was saved since this form was opened (the save would be refused).
    - On the add form the copy goes to add/autosave/, one per user, writing type and
-     add form (the form's key from desk.js; there is no post yet: nobody else to name,
-     no version to compare). The form's own copy is offered, else the newest one no open
-     tab holds; restored, it becomes this form's. Adding the post drops it, as
+     add form (there is no post yet: nobody else to name, no version to compare).
+     Restored, another form's copy becomes this form's. Adding the post drops it, as
      "Discard it" does.
    No inline script or event attribute: the admin's Content Security Policy forbids them. */
 (function () {
@@ -63,14 +68,11 @@
     var basedOn = adding ? "" : form.elements.based_on.value;
     function question() {
       var query = new URLSearchParams();
-      if (adding) {
-        query.append("_draft_key", state.draftKey);
-        state.taken.forEach(function (key) {
-          query.append("taken", key);
-        });
-      } else {
-        query.append("based_on", basedOn);
-      }
+      query.append("_draft_key", state.draftKey);
+      state.taken.forEach(function (key) {
+        query.append("taken", key);
+      });
+      if (!adding) query.append("based_on", basedOn);
       return url + "?" + query.toString();
     }
     var token = form.elements.csrfmiddlewaretoken.value;
@@ -97,7 +99,8 @@
       });
       return text;
     }
-    var lastSent = JSON.stringify(textValues());
+    // A form shown again after a refused save holds posted text no copy has: sent at once.
+    var lastSent = state.refused ? null : JSON.stringify(textValues());
 
     function failed(response) {
       var ended = response && (response.redirected || response.status === 403);
@@ -149,7 +152,7 @@
         data.append(name, values[name]);
       });
       if (!adding) data.append("based_on", basedOn);
-      if (adding) data.append("_draft_key", state.draftKey);
+      data.append("_draft_key", state.draftKey);
       var replacing = replaces;
       if (replacing !== null) data.append("_replaces", replacing);
       fetch(url, {
@@ -173,11 +176,11 @@
       if (!timer) timer = setTimeout(send, SEND_AFTER);
     }
 
-    /* Drop a copy: this form's, or on the add form the one offered (``draftKey``). */
+    /* Drop a copy: this form's, or the one offered (``draftKey``). */
     function discard(draftKey) {
       var data = new URLSearchParams();
       data.append("_discard", "1");
-      if (adding) data.append("_draft_key", typeof draftKey === "string" ? draftKey : state.draftKey);
+      data.append("_draft_key", typeof draftKey === "string" ? draftKey : state.draftKey);
       fetch(url, {
         method: "POST",
         body: data,
@@ -199,10 +202,10 @@
       );
     }
 
-    /* Restoring a copy: on the add form another form's copy becomes this one's; a copy
-       older than the post is saved as typed on the version of its time. */
+    /* Restoring a copy: another form's copy becomes this one's; a copy older than the
+       post is saved as typed on the version of its time. */
     function adopt(copy) {
-      if (adding && copy.draft_key !== state.draftKey) replaces = copy.draft_key;
+      if (copy.draft_key !== state.draftKey) replaces = copy.draft_key;
       if (copy.saved_since && form.elements.based_on) {
         basedOn = copy.saved_at;
         form.elements.based_on.value = basedOn;
@@ -236,7 +239,28 @@
       if (local) local.hidden = true; // one question at a time: the newer copy first
       form.parentNode.insertBefore(box, form);
 
+      // Typing (or saving) with this question unanswered: nothing is sent, so the copy
+      // stays on the server, and the browser keeps it too, set aside under its own key
+      // (desk.js), beside what is typed now. Either is offered again at the next opening.
+      var full = desk.valuesOf(form);
+      Object.keys(copy.values).forEach(function (name) {
+        full[name] = copy.values[name];
+      });
+      var aside = null;
+      function setAside() {
+        if (aside !== null || !box.isConnected) return;
+        aside =
+          state.setAside({
+            savedAt: copy.saved_at,
+            values: full,
+            basedOn: copy.saved_since ? copy.saved_at : basedOn,
+          }) || "";
+      }
+      form.addEventListener("input", setAside);
+      form.addEventListener("submit", setAside);
+
       restore.addEventListener("click", function () {
+        state.forget(aside);
         // The browser's older copy goes: the server's is the one chosen.
         var localDrop = local && local.querySelector(".desk-restore-no");
         if (localDrop) localDrop.click();
@@ -247,6 +271,7 @@
         send(); // at once: the restored text is this form's copy from now on
       });
       drop.addEventListener("click", function () {
+        state.forget(aside);
         box.remove();
         discard(copy.draft_key);
         if (local) {
@@ -301,7 +326,7 @@
     }
 
     /* The browser's question answers for the server's copy too: "Discard it" drops it,
-       "Restore" makes another add form's copy this one's. */
+       "Restore" makes another form's copy this one's. */
     function answeredTogether(local, copy) {
       var drop = local.querySelector(".desk-restore-no");
       var restore = local.querySelector(".desk-restore-yes");
@@ -312,19 +337,19 @@
       }
       if (restore) {
         restore.addEventListener("click", function () {
-          if (adding && copy.draft_key !== state.draftKey) replaces = copy.draft_key;
+          if (copy.draft_key !== state.draftKey) replaces = copy.draft_key;
         });
       }
     }
 
-    /* On the add form: the browser offers its entry of the same form as the server's copy
-       (a closed tab's, say), newer than the server's. */
+    /* The browser offers its entry of the same form as the server's copy (a closed
+       tab's, say), newer than the server's. */
     function browserOffersTheSameForm(copy) {
       var local = document.querySelector(".desk-restore:not(.desk-restore-server)");
-      if (!adding || !local || !state.offered) return false;
+      if (!local || !state.offered) return false;
       var base = desk.prefix + location.pathname;
       var key = state.offered.key;
-      var draftKey = key === base ? "" : key.slice(base.length + 1);
+      var draftKey = key === base ? "" : key.slice(base.length + 1).split("~")[0];
       if (draftKey !== copy.draft_key) return false;
       answeredTogether(local, copy);
       return true;
@@ -349,7 +374,7 @@
         return;
       }
       if (copy && !differs) lastSent = JSON.stringify(current); // already kept as it is
-      if (copy && !differs && adding && copy.draft_key !== state.draftKey) {
+      if (copy && !differs && copy.draft_key !== state.draftKey) {
         // Another form's copy, already restored here from the browser: this form's now.
         replaces = copy.draft_key;
         lastSent = null;
@@ -359,7 +384,7 @@
         waitFor(local);
       } else {
         paused = false;
-        if (replaces !== null) send();
+        if (replaces !== null || state.refused) send();
       }
     }
 
@@ -400,7 +425,7 @@
         data.append(name, values[name]);
       });
       data.append("csrfmiddlewaretoken", token);
-      if (adding) data.append("_draft_key", state.draftKey);
+      data.append("_draft_key", state.draftKey);
       if (replaces !== null) data.append("_replaces", replaces);
       if (navigator.sendBeacon) navigator.sendBeacon(url, data);
     });

@@ -3,19 +3,29 @@
    Loaded on every admin page (templates/admin/base_site.html); the form parts wake up
    only on a writing type's change form (body.app-essays.change-form).
 
-   - Autosave: every field of the form is kept in localStorage (one entry per form:
-     its path) a second after the last keystroke. Opening the form again with an entry
-     that differs from what the server shows offers "Restore unsaved text?".
-   - Each add form has its own key, made here and kept in sessionStorage (a reload of
-     the tab keeps it), so two new posts typed in two tabs are two entries. The key is
-     posted with the form (_draft_key) and held as a Web Lock while the page is open:
-     a new add form with no entry of its own offers the newest entry of that form that
-     no open tab holds (a closed or crashed tab's), and takes it over if restored.
+   - Autosave: every field of the form is kept in localStorage a second after the last
+     keystroke, under the signed-in user's id (another user of the same browser is never
+     offered it), the form's path and the form's key. Opening the form again with an
+     entry that differs from what the server shows offers "Restore unsaved text?".
+   - Each form (a post's, or the add form) has its own key, made here and kept in
+     sessionStorage (a reload of the tab keeps it), so two tabs keep two entries. The
+     key is posted with the form (_draft_key) and held as a Web Lock while the page is
+     open: a form with no entry of its own offers the newest entry of that form that no
+     open tab holds (a closed or crashed tab's), and takes it over if restored.
    - An entry outlives a failed save: it is dropped only when the next page says the
      save worked (a success message and no errors). A stale CSRF token, an expired
-     session or a crash leave it for the prompt.
+     session or a crash leave it for the prompt. A form shown again after a refused
+     save (a form error, a stale save) holds posted text kept nowhere else: it counts
+     as unsaved at once (kept here at once, never dropped as "unchanged", and leaving
+     asks), until a save works.
+   - The entry on offer never has typing written over it: it moves to a key of its own
+     while the question is open, and what is typed meanwhile is kept under the form's
+     key as usual (autosave.js sets the server's offered copy aside here the same way).
+     The next opening offers the newest entry, saying how many older ones wait; each
+     is offered in turn until restored or discarded, so neither text can be lost.
    - While a restore offer (this one or the server's) is unanswered, a save keeps every
-     copy: the entry stays, and the form posts _keep_autosave so the server keeps its.
+     copy: the entry on offer stays, and the form posts _keep_autosave so the server
+     keeps its.
    - Restoring text typed on an older version of the post than the form shows puts that
      version back in the form's based_on: the save is then refused once, showing what
      changed since, and goes through when made again (the usual stale-save check).
@@ -28,8 +38,13 @@
   "use strict";
 
   var PREFIX = "writersdesk:";
+  // Each signed-in user's entries apart (a shared browser): the user's id, from the
+  // script's data-desk-user (templates/admin/base_site.html). Another user's entries,
+  // and those kept before entries named their user, are never offered.
+  var script = document.querySelector("script[data-desk-user]");
+  var ENTRY = PREFIX + "user" + ((script && script.getAttribute("data-desk-user")) || "") + ":";
   var SUBMITTED = PREFIX + "submitted";
-  // An add form's key: in sessionStorage by path, and the name of its Web Lock.
+  // A form's key (one per tab): in sessionStorage by path, and the name of its Web Lock.
   var DRAFT = PREFIX + "draft:";
   var WORDS_PER_MINUTE = 230; // essays/models.py
   var SKIP_TYPES = ["hidden", "submit", "button", "file", "password", "image", "reset"];
@@ -162,6 +177,17 @@
     field.value = value;
   }
 
+  /* An entry on offer waits under a key of its own (the form's key, ASIDE, a stamp)
+     until it is restored or discarded; what is typed meanwhile goes under the form's
+     key, never over it. Returns the new key, or null when storage had no room. */
+  var ASIDE = "~";
+
+  function setAside(key, saved) {
+    var name = key + ASIDE + newKey();
+    write(name, saved);
+    return read(name) ? name : null;
+  }
+
   /* A restore offer, this script's or autosave.js's, not answered yet. */
   function offerOpen(form) {
     return !!form.parentNode.querySelector(".desk-restore");
@@ -173,7 +199,8 @@
     return !!(current && saved.basedOn && saved.basedOn !== current.value);
   }
 
-  function offerRestore(form, key, saved, onDone) {
+  function offerRestore(form, offered, onDone) {
+    var saved = offered.saved;
     var box = element("div", "desk-restore");
     box.setAttribute("role", "alertdialog");
     box.setAttribute("aria-labelledby", "desk-restore-title");
@@ -188,6 +215,19 @@
         ", which was never saved. Restore it into the form, then save."
     );
     box.append(title, detail);
+    if (offered.more) {
+      box.append(
+        element(
+          "p",
+          "desk-restore-more",
+          offered.more === 1
+            ? "An older unsaved copy is kept too: it is offered the next time this form opens."
+            : offered.more +
+                " older unsaved copies are kept too: each is offered in turn the next " +
+                "times this form opens."
+        )
+      );
+    }
     var older = typedOnAnOlderVersion(form, saved);
     if (older) {
       box.append(
@@ -215,7 +255,7 @@
       onDone(true);
     });
     discard.addEventListener("click", function () {
-      if (local) local.removeItem(key);
+      if (local) local.removeItem(offered.key);
       box.remove();
       onDone(false);
     });
@@ -267,7 +307,7 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  /* The add form's key: this tab's (sessionStorage), held as a Web Lock until the page
+  /* The form's key: this tab's (sessionStorage), held as a Web Lock until the page
      goes (the browser lets go when the tab closes or crashes). A key another tab holds
      (a duplicated tab copies sessionStorage) is left to it: this form takes a new one. */
   function holdDraftKey() {
@@ -297,7 +337,7 @@
     });
   }
 
-  /* The add forms' keys that other open tabs hold: their copies are not to be offered. */
+  /* The forms' keys that other open tabs hold: their copies are not to be offered. */
   function keysHeldElsewhere(own) {
     if (!navigator.locks || !navigator.locks.query) return Promise.resolve([]);
     return navigator.locks.query().then(
@@ -319,27 +359,43 @@
     );
   }
 
-  /* The entry to offer: the form's own, else (an add form) the newest entry of another
-     add form of this type that no open tab holds (entries from before add forms had
-     keys are under the bare path). Null when none differs from the form. */
+  /* The entry to offer: the newest of the form's own (under its key or set aside),
+     else the newest entry of another form at this path (another tab's) that no open
+     tab holds. Null when none differs from the form; ``more`` counts the other entries
+     that do, offered at later openings. Entries the form already shows are dropped. */
   function entryToOffer(key, base, taken, initial) {
+    if (!local) return null;
     function differs(saved) {
       return saved && saved.values && !sameValues(saved.values, initial);
     }
-    var own = read(key);
-    if (own || key === base || !local) return differs(own) ? { key: key, saved: own } : null;
-    var best = null;
-    for (var i = 0; i < local.length; i++) {
-      var name = local.key(i);
-      if (name === key || (name !== base && name.indexOf(base + "#") !== 0)) continue;
-      if (taken.indexOf(name.slice(base.length + 1)) !== -1) continue;
+    var names = [];
+    for (var i = 0; i < local.length; i++) names.push(local.key(i));
+    var own = [];
+    var others = [];
+    names.forEach(function (name) {
+      var mine = name === key || name.indexOf(key + ASIDE) === 0;
+      var another =
+        key !== base &&
+        !mine &&
+        (name === base || name.indexOf(base + "#") === 0) &&
+        taken.indexOf(name.slice(base.length + 1).split(ASIDE)[0]) === -1;
+      if (!mine && !another) return;
       var saved = read(name);
-      if (!differs(saved)) continue;
-      if (!best || String(saved.savedAt) > String(best.saved.savedAt)) {
-        best = { key: name, saved: saved };
+      if (!differs(saved)) {
+        // What the form shows already: nothing to keep (the form's own key waits for keep()).
+        if (name !== key) local.removeItem(name);
+        return;
       }
+      (mine ? own : others).push({ key: name, saved: saved });
+    });
+    function newestFirst(a, b) {
+      return String(b.saved.savedAt).localeCompare(String(a.saved.savedAt));
     }
-    return best;
+    own.sort(newestFirst);
+    others.sort(newestFirst);
+    var offered = own[0] || others[0] || null;
+    if (offered) offered.more = own.length + others.length - 1;
+    return offered;
   }
 
   var formReady = null; // resolved by wakeForm for static/editorial/autosave.js
@@ -347,8 +403,8 @@
     formReady = resolve;
   });
 
-  function wakeForm(form, draftKey, taken) {
-    var base = PREFIX + location.pathname;
+  function wakeForm(form, draftKey, taken, refused) {
+    var base = ENTRY + location.pathname;
     var key = draftKey ? base + "#" + draftKey : base;
     if (draftKey) hiddenField(form, "_draft_key", draftKey);
     var initial = valuesOf(form);
@@ -357,8 +413,10 @@
     var leaving = false;
     var timer = null;
 
+    /* A form shown again after a refused save holds the posted text, never saved: it
+       counts as unsaved from the start, however little is typed after. */
     function dirty() {
-      return !sameValues(valuesOf(form), initial);
+      return refused || !sameValues(valuesOf(form), initial);
     }
 
     function entry() {
@@ -382,14 +440,26 @@
     }
 
     if (offered) {
-      paused = true;
-      offerRestore(form, offered.key, offered.saved, function (restored) {
-        // Restored from another tab's entry: it is this form's now, kept under its key.
+      // The form's own entry, on offer, moves to a key of its own: what is typed from now
+      // on (answering or not) is kept under the form's key without writing over it. If
+      // storage has no room for the move, nothing is kept until the offer is answered.
+      if (offered.key === key) {
+        var aside = setAside(key, offered.saved);
+        if (aside) {
+          local.removeItem(key);
+          offered.key = aside;
+        } else {
+          paused = true;
+        }
+      }
+      offerRestore(form, offered, function (restored) {
+        // Restored: the form holds the entry now, kept under the form's key.
         if (restored && offered.key !== key && local) local.removeItem(offered.key);
         paused = false;
         keep();
       });
     }
+    if (refused) keep(); // at once: the posted text is in no other copy
 
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
@@ -399,9 +469,9 @@
       leaving = true;
       if (offerOpen(form)) {
         // Saved without answering: the text on offer is not in the form. Keep it, here
-        // and on the server, to be offered again.
+        // (it waits under its own key) and on the server, to be offered again.
         hiddenField(form, "_keep_autosave", "1");
-        return;
+        if (paused) return;
       }
       if (dirty()) write(key, entry());
       if (session) session.setItem(SUBMITTED, key);
@@ -448,6 +518,13 @@
 
     liveReadingStats(form);
     formReady({
+      refused: refused,
+      setAside: function (saved) {
+        return setAside(key, saved);
+      },
+      forget: function (name) {
+        if (local && name) local.removeItem(name);
+      },
       draftKey: draftKey,
       taken: taken,
       storageKey: key,
@@ -478,10 +555,13 @@
   }
 
   /* For static/editorial/autosave.js, which keeps the same fields on the server.
-     formReady gives the add form's key, the keys other tabs hold, this form's entry
-     key and the entry offered ({key, saved}, or null), once the offer is on the page. */
+     formReady gives whether the page shows a refused save, setAside(entry) (keeps an
+     entry under a key of its own, offered at the next opening; returns that key or
+     null) and forget(key), the form's key, the keys other tabs hold, this form's entry
+     key and the entry offered ({key, saved, more}, or null), once the offer is on the
+     page. */
   window.WritersDesk = {
-    prefix: PREFIX,
+    prefix: ENTRY,
     valuesOf: valuesOf,
     applyValues: applyValues,
     formReady: formIsReady,
@@ -496,13 +576,11 @@
     }
     var form = document.querySelector("#content-main form[method=post]");
     if (!form) return;
-    if (!/\/add\/$/.test(location.pathname)) {
-      wakeForm(form, "", []);
-      return;
-    }
+    // The admin shows a refused save (a form error, a stale save) with these.
+    var refused = !!document.querySelector(".errornote, .errorlist");
     holdDraftKey().then(function (draftKey) {
       keysHeldElsewhere(draftKey).then(function (taken) {
-        wakeForm(form, draftKey, taken);
+        wakeForm(form, draftKey, taken, refused);
       });
     });
   }
