@@ -137,6 +137,19 @@ def _was_added(request, key):
         return False
 
 
+def post_to_change(model_admin, request, object_id):
+    """The post ``object_id``, if this user may change it; else 403, or 404 when there is
+    no such post among those they may change (who may not change any learns nothing)."""
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
+        if not model_admin.has_change_permission(request):
+            raise PermissionDenied
+        raise Http404("No such post.")
+    if not model_admin.has_change_permission(request, obj):
+        raise PermissionDenied
+    return obj
+
+
 class AutosaveMixin:
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -153,13 +166,7 @@ class AutosaveMixin:
     def autosave_view(self, request, object_id):
         if request.method not in ("GET", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-            raise Http404("No such post.")
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
+        obj = post_to_change(self, request, object_id)
         mine = Autosave.objects.filter(writing_id=obj.pk, user=request.user)
         answer = {"updated": obj.updated.isoformat(), "autosave": None}
         if request.method == "POST":

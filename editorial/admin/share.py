@@ -18,9 +18,8 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import PreviewLink
+from .autosave import post_to_change
 
 
 def expiry_in_words(link):
@@ -65,14 +65,7 @@ class ShareLinkMixin:
         is no such post among those they may change)."""
         if not request.user.has_perm("editorial.add_previewlink"):
             raise PermissionDenied
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-            raise Http404("No such post.")
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        return obj
+        return post_to_change(self, request, object_id)
 
     def _change_url(self, obj):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
